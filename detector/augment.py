@@ -1,0 +1,167 @@
+"""Training-data augmentations that teach hedging, denial and number mismatches.
+
+Public NLI sets have almost no news-style hedges ("X declined to confirm that ...") and few
+attributed denials. These functions rewrite claim B of a labelled pair so that the new label is
+known by construction; :func:`augment_pairs` applies them to a list of pairs with a seeded RNG.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, NEUTRAL
+from detector.public_data import LabelledPair
+
+SPEAKERS = (
+    "a government spokesman", "the ministry", "officials", "the police", "the company",
+    "a military spokeswoman", "the governor", "the prosecutor's office", "the mayor",
+    "a senior official", "the foreign minister", "the army", "the health agency",
+    "a spokesperson for the group", "the defence ministry", "local authorities",
+)
+
+HEDGE_FRAMES = (
+    "It cannot be said definitively that {s}.",
+    "It is unclear whether {s}.",
+    "It is not yet clear whether {s}.",
+    "{Speaker} declined to confirm that {s}.",
+    "{Speaker} declined to confirm or deny that {s}.",
+    "{Speaker} would neither confirm nor deny that {s}.",
+    "{Speaker} said it was possible that {s}.",
+    "{Speaker} suggested that {s}.",
+    "{Speaker} hinted that {s}.",
+    "Reports suggest that {s}.",
+    "It is believed that {s}.",
+    "There are unconfirmed reports that {s}.",
+    "{Speaker} could not independently verify that {s}.",
+    "It remains to be seen whether {s}.",
+    "{Speaker} said {s}, but this could not be independently verified.",
+    "Some reports say {s}, though this has not been confirmed.",
+    "It is possible that {s}.",
+    "{S}, according to unconfirmed reports.",
+    "{Speaker} said it was too early to say whether {s}.",
+    "{Speaker} did not rule out that {s}.",
+    "{Speaker} did not deny that {s}, but gave no details.",
+    "Perhaps {s}.",
+)
+
+DENIAL_FRAMES = (
+    "{Speaker} denied that {s}.",
+    "{Speaker} rejected reports that {s}.",
+    "{Speaker} dismissed claims that {s}.",
+    "{Speaker} said it was false that {s}.",
+    "It is not true that {s}, {speaker} said.",
+    "{Speaker} insisted it was untrue that {s}.",
+)
+
+CONFIRMATION_FRAMES = (
+    "{Speaker} confirmed that {s}.",
+    "{Speaker} said that {s}.",
+    "{Speaker} announced that {s}.",
+    "{Speaker} acknowledged that {s}.",
+    "{Speaker} admitted that {s}.",
+    "{S}, {speaker} said.",
+)
+
+# First words that are not names, so they lose their capital inside a frame.
+_LOWERCASE_STARTS = {
+    "a", "an", "the", "two", "three", "four", "five", "some", "this", "that", "these", "those",
+    "there", "it", "its", "one", "many", "several", "no", "nobody", "people", "his", "her",
+    "their", "our", "we", "they", "he", "she", "all", "most", "every", "at", "in", "on",
+}
+
+_AUXILIARY = re.compile(r"\b(is|are|was|were|has|have|had)\b")
+_MODAL_FOR = {"is": "may be", "are": "may be", "was": "may have been", "were": "may have been",
+              "has": "may have", "have": "may have", "had": "may have"}
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w])|(?<![\w.,])\d+(?![\w.,]\d)")
+
+
+def _clause(sentence: str) -> str:
+    """The sentence as a clause to embed after "that": no final stop, no needless capital."""
+    clause = sentence.strip().rstrip(".!")
+    first = clause.split(" ", 1)[0]
+    if first.lower() in _LOWERCASE_STARTS:
+        clause = clause[0].lower() + clause[1:]
+    return clause
+
+
+def _fill(frame: str, sentence: str, rng: random.Random) -> str:
+    clause = _clause(sentence)
+    speaker = rng.choice(SPEAKERS)
+    return frame.format(
+        s=clause, S=clause[0].upper() + clause[1:],
+        speaker=speaker, Speaker=speaker[0].upper() + speaker[1:],
+    )
+
+
+def hedge(sentence: str, rng: random.Random) -> str:
+    """Wrap a sentence in a frame that withholds commitment to it."""
+    return _fill(rng.choice(HEDGE_FRAMES), sentence, rng)
+
+
+def deny(sentence: str, rng: random.Random) -> str:
+    """An attributed, firm denial of the sentence."""
+    return _fill(rng.choice(DENIAL_FRAMES), sentence, rng)
+
+
+def confirm(sentence: str, rng: random.Random) -> str:
+    """An attributed, firm confirmation of the sentence."""
+    return _fill(rng.choice(CONFIRMATION_FRAMES), sentence, rng)
+
+
+def add_modal(sentence: str) -> str | None:
+    """Weaken the first auxiliary with a modal ("was taken" -> "may have been taken"), if any."""
+    match = _AUXILIARY.search(sentence)
+    if match is None:
+        return None
+    return sentence[: match.start()] + _MODAL_FOR[match.group(1)] + sentence[match.end():]
+
+
+def change_number(sentence: str, rng: random.Random) -> str | None:
+    """Replace one number with a clearly different one (years move by a few years)."""
+    matches = list(_NUMBER.finditer(sentence))
+    if not matches:
+        return None
+    match = rng.choice(matches)
+    value = int(match.group(0).replace(",", ""))
+    if 1900 <= value <= 2100:
+        new_value = value + rng.choice((-3, -2, -1, 1, 2, 3))
+    elif value < 10:
+        new_value = value + rng.randint(2, 9)
+    else:
+        new_value = value + max(2, round(value * rng.uniform(0.3, 1.5))) * rng.choice((-1, 1))
+        new_value = new_value if new_value > 0 else value * 2
+    text = f"{new_value:,}" if "," in match.group(0) else str(new_value)
+    return sentence[: match.start()] + text + sentence[match.end():]
+
+
+def augment_pairs(pairs: list[LabelledPair], rng: random.Random) -> list[LabelledPair]:
+    """One rewritten pair per input pair, its label known by construction.
+
+    - entailment B: hedged (hedge), modal-weakened (hedge), denied (contradiction) or
+      confirmed by a speaker (entailment);
+    - contradiction B: hedged (hedge);
+    - neutral B: hedged, which leaves it neutral, so that a hedge frame alone is not a label;
+    - a number in A: changed in a copy of A (contradiction).
+    """
+    augmented = []
+    for pair in pairs:
+        origin = f"{pair.origin}+aug"
+        if _NUMBER.search(pair.claim_a) and rng.random() < 0.3:
+            changed = change_number(pair.claim_a, rng)
+            augmented.append(LabelledPair(pair.claim_a, changed, CONTRADICTION, origin))
+        elif pair.label == ENTAILMENT:
+            choice = rng.random()
+            if choice < 0.35:
+                augmented.append(LabelledPair(pair.claim_a, hedge(pair.claim_b, rng), HEDGE, origin))
+            elif choice < 0.5 and (weakened := add_modal(pair.claim_b)) is not None:
+                augmented.append(LabelledPair(pair.claim_a, weakened, HEDGE, origin))
+            elif choice < 0.8:
+                augmented.append(LabelledPair(pair.claim_a, deny(pair.claim_b, rng), CONTRADICTION, origin))
+            else:
+                augmented.append(LabelledPair(pair.claim_a, confirm(pair.claim_b, rng), ENTAILMENT, origin))
+        elif pair.label == CONTRADICTION:
+            augmented.append(LabelledPair(pair.claim_a, hedge(pair.claim_b, rng), HEDGE, origin))
+        elif pair.label == NEUTRAL:
+            augmented.append(LabelledPair(pair.claim_a, hedge(pair.claim_b, rng), NEUTRAL, origin))
+    return augmented

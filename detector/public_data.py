@@ -1,0 +1,166 @@
+"""Loaders for the public, human-labelled data sets in ``../shared/datasets``.
+
+Each loader reads one set's files as that folder's README says, maps its labels onto the
+four-way scheme and returns plain :class:`LabelledPair` lists for one split. Splits marked
+*test only* there are only ever returned for ``split="test"``, and the training code never asks
+for them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, NEUTRAL
+from detector.text import normalise_space, split_sentences
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    """A claim pair with its gold label; ``origin`` names the set it came from."""
+
+    claim_a: str
+    claim_b: str
+    label: str
+    origin: str = ""
+
+
+class DataNotFoundError(FileNotFoundError):
+    """A data directory or one of a set's files is missing."""
+
+
+def default_data_dir() -> Path:
+    """``$DETECTOR_DATA`` if set, else ``../shared/datasets`` next to the working directory."""
+    return Path(os.environ.get("DETECTOR_DATA") or Path.cwd().parent / "shared" / "datasets")
+
+
+def _require(path: Path) -> Path:
+    if not path.exists():
+        raise DataNotFoundError(f"data file not found: {path} (set --data-dir or $DETECTOR_DATA)")
+    return path
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with _require(path).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+FNC1_LABELS = {"agree": ENTAILMENT, "disagree": CONTRADICTION, "discuss": HEDGE, "unrelated": NEUTRAL}
+EMERGENT_LABELS = {"for": ENTAILMENT, "against": CONTRADICTION, "observing": HEDGE}
+SNLI_LABELS = {"entailment": ENTAILMENT, "contradiction": CONTRADICTION, "neutral": NEUTRAL}
+CLIMATE_FEVER_LABELS = {"SUPPORTS": ENTAILMENT, "REFUTES": CONTRADICTION, "NOT_ENOUGH_INFO": NEUTRAL}
+
+
+def relevant_sentences(headline: str, body: str, top_k: int, vectorizer: TfidfVectorizer) -> str:
+    """The ``top_k`` body sentences most similar to the headline (TF-IDF cosine), in body order.
+
+    FNC-1 bodies run to hundreds of words; a cross-encoder sees 128 tokens, so it gets the part of
+    the body that talks about the headline rather than the first lines.
+    """
+    sentences = split_sentences(body)
+    if len(sentences) <= top_k:
+        return " ".join(sentences)
+    vectors = vectorizer.transform([headline, *sentences])
+    similarity = (vectors[1:] @ vectors[0].T).toarray().ravel()
+    keep = sorted(np.argsort(-similarity, kind="stable")[:top_k])
+    return " ".join(sentences[i] for i in keep)
+
+
+def load_fnc1(data_dir: Path, split: str, top_k: int = 3) -> list[LabelledPair]:
+    """FNC-1: headline (A) against the body's most relevant sentences (B).
+
+    ``split="train"`` reads ``train_*``; ``split="test"`` reads the competition test files.
+    """
+    prefix = {"train": "train", "test": "competition_test"}[split]
+    folder = data_dir / "fnc1"
+    bodies = {row["Body ID"]: row["articleBody"] for row in _read_csv(folder / f"{prefix}_bodies.csv")}
+    stances = _read_csv(folder / f"{prefix}_stances.csv")
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+    vectorizer.fit(list(bodies.values()))
+    return [
+        LabelledPair(
+            normalise_space(row["Headline"]),
+            relevant_sentences(row["Headline"], bodies[row["Body ID"]], top_k, vectorizer),
+            FNC1_LABELS[row["Stance"]],
+            "fnc1",
+        )
+        for row in stances
+    ]
+
+
+def load_emergent(data_dir: Path, split: str) -> list[LabelledPair]:
+    """Emergent: the claim (A) against an article headline (B)."""
+    path = data_dir / "emergent" / f"url-versions-2015-06-14-clean-{split}.csv"
+    return [
+        LabelledPair(
+            normalise_space(row["claimHeadline"]),
+            normalise_space(row["articleHeadline"]),
+            EMERGENT_LABELS[row["articleHeadlineStance"]],
+            "emergent",
+        )
+        for row in _read_csv(path)
+    ]
+
+
+def _detokenise(text: str) -> str:
+    """SNLI is stored tokenised ("packages ."): rejoin punctuation and contractions."""
+    for before, after in ((" .", "."), (" ,", ","), (" !", "!"), (" ?", "?"), (" 's", "'s"), (" n't", "n't")):
+        text = text.replace(before, after)
+    return normalise_space(text)
+
+
+def load_snli(data_dir: Path, split: str = "train") -> list[LabelledPair]:
+    """SNLI (the original's dev and test files). Not one of our benchmarks: both are training data."""
+    if split != "train":
+        raise ValueError("SNLI is used for training only")
+    folder = data_dir / "snli"
+    pairs = []
+    for part in ("dev", "test"):
+        lines = [
+            _require(folder / f"{name}.{part}").read_text(encoding="utf-8").splitlines()
+            for name in ("s1", "s2", "labels")
+        ]
+        for premise, hypothesis, label in zip(*lines, strict=True):
+            if label.strip() in SNLI_LABELS:
+                pairs.append(LabelledPair(_detokenise(premise), _detokenise(hypothesis), SNLI_LABELS[label.strip()], "snli"))
+    return pairs
+
+
+def load_climate_fever(data_dir: Path, split: str) -> list[LabelledPair]:
+    """Climate-FEVER claim (A) against each evidence sentence (B).
+
+    Test is the claims whose numeric id is divisible by 5; train is the rest.
+    """
+    want_test = split == "test"
+    pairs = []
+    with _require(data_dir / "climate_fever" / "climate-fever.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            claim = json.loads(line)
+            if (int(claim["claim_id"]) % 5 == 0) != want_test:
+                continue
+            for evidence in claim["evidences"]:
+                pairs.append(
+                    LabelledPair(
+                        normalise_space(claim["claim"]),
+                        normalise_space(evidence["evidence"]),
+                        CLIMATE_FEVER_LABELS[evidence["evidence_label"]],
+                        "climate-fever",
+                    )
+                )
+    return pairs
+
+
+TRAINING_SETS: dict[str, Callable[[Path], list[LabelledPair]]] = {
+    "fnc1": lambda data_dir: load_fnc1(data_dir, "train"),
+    "emergent": lambda data_dir: load_emergent(data_dir, "train"),
+    "snli": load_snli,
+    "climate-fever": lambda data_dir: load_climate_fever(data_dir, "train"),
+}
+"""The sets whose training files may train the shipped default (SICK is left out: non-commercial)."""

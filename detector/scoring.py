@@ -1,0 +1,260 @@
+"""Scoring claim pairs with an NLI cross-encoder: :class:`NLIScorer` and its :class:`PairScore`.
+
+Any transformers sequence-classification NLI model loads, from a local folder or the Hugging
+Face hub. Its labels are mapped by name onto the four-way scheme; a 3-way model gets its
+``hedge`` probability from the hedge cues of claim B (:func:`add_hedge_from_cues`), while the
+project's own 4-way model predicts ``hedge`` itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import torch
+
+from detector.hedges import HedgeCue, find_hedge_cues
+from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, LABELS, NEUTRAL, map_model_labels
+
+DEFAULT_MODEL_NAME = "detector-nli-minilm-l6"
+DEFAULT_HEDGE_WEIGHT = 0.8
+
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+
+
+class ModelLoadError(RuntimeError):
+    """A model could not be found, or is not one the scorer may load."""
+
+
+def default_model_path() -> Path:
+    """``$DETECTOR_MODEL`` if set, else the model shipped in the repository's ``models/``."""
+    if os.environ.get("DETECTOR_MODEL"):
+        return Path(os.environ["DETECTOR_MODEL"])
+    return Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME
+
+
+def resolve_device(device: str) -> str:
+    """``auto`` picks CUDA, then Apple's MPS, then the CPU; an unavailable choice is refused."""
+    if device == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        return "mps" if torch.backends.mps.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelLoadError("--device cuda was asked for, but torch sees no CUDA GPU here")
+    if device not in ("cpu", "mps") and not device.startswith("cuda"):
+        raise ModelLoadError(f"unknown device {device!r}; use auto, cpu or cuda")
+    return device
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the Hugging Face hub answers; never when ``$HF_HUB_OFFLINE`` is set.
+
+    Asked before loading a hub id so that a machine with no network gets an answer in seconds,
+    from the local cache or as a clear error, rather than after minutes of download retries.
+    """
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
+        return False
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    try:
+        socket.create_connection((endpoint.hostname, endpoint.port or 443), timeout=timeout).close()
+    except OSError:
+        return False
+    return True
+
+
+@dataclass
+class PairScore:
+    """The scorer's verdict on one pair: the relation of claim B to claim A."""
+
+    claim_a: str
+    claim_b: str
+    label: str
+    probs: dict[str, float]
+    hedge_cues_a: list[HedgeCue]
+    hedge_cues_b: list[HedgeCue]
+    model: str
+    truncated: bool = False
+    both_directions: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def add_hedge_from_cues(
+    probs: np.ndarray, cues_a: list[HedgeCue], cues_b: list[HedgeCue], weight: float = DEFAULT_HEDGE_WEIGHT
+) -> np.ndarray:
+    """Turn 3-way probabilities (in ``LABELS`` order, hedge = 0) into 4-way ones.
+
+    A claim B that bears on A (entailment or contradiction) but carries hedge cues of its own,
+    cues that A does not share, does not commit: ``weight`` of its entailment and contradiction
+    mass moves to ``hedge``. Neutral mass stays, since a hedged unrelated claim is still unrelated.
+    """
+    own_cues = {c.text.lower() for c in cues_b} - {c.text.lower() for c in cues_a}
+    if not own_cues:
+        return probs
+    moved = probs.copy()
+    contradiction, entailment, hedge = LABELS.index(CONTRADICTION), LABELS.index(ENTAILMENT), LABELS.index(HEDGE)
+    moved[hedge] += weight * (probs[contradiction] + probs[entailment])
+    moved[contradiction] *= 1 - weight
+    moved[entailment] *= 1 - weight
+    return moved
+
+
+def combine_directions(forward: np.ndarray, reverse: np.ndarray) -> np.ndarray:
+    """Pool the probabilities of (A, B) and (B, A).
+
+    Contradiction and neutral are symmetric relations, so their probabilities are averaged over
+    the two directions. Entailment and hedge are directional (B confirms A; B withholds
+    commitment to A), so the mass left is shared between them as the forward direction shares it.
+    """
+    symmetric = [LABELS.index(CONTRADICTION), LABELS.index(NEUTRAL)]
+    directional = [LABELS.index(ENTAILMENT), LABELS.index(HEDGE)]
+    combined = np.zeros_like(forward)
+    combined[symmetric] = (forward[symmetric] + reverse[symmetric]) / 2
+    remaining = 1.0 - combined[symmetric].sum()
+    forward_share = forward[directional] / max(forward[directional].sum(), 1e-12)
+    combined[directional] = remaining * forward_share
+    return combined
+
+
+class NLIScorer:
+    """Labels claim pairs contradiction / entailment / hedge / neutral.
+
+    >>> scorer = NLIScorer()                      # the shipped default model, offline
+    >>> scorer.predict([("Russia took the city.", "Russia denied taking the city.")])[0].label
+
+    ``model`` is a local folder or a Hugging Face hub id (``cross-encoder/nli-deberta-v3-base``).
+    Only safetensors weights are loaded and no remote code is run.
+    """
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        device: str = "auto",
+        max_length: int | None = None,
+        hedge_weight: float = DEFAULT_HEDGE_WEIGHT,
+    ):
+        from sentence_transformers import CrossEncoder
+
+        self.device = resolve_device(device)
+        self.model_name, source = self._locate(model)
+        offline = not Path(source).is_dir() and not hub_reachable()
+        try:
+            self.cross_encoder = CrossEncoder(
+                source,
+                device=self.device,
+                max_length=max_length,
+                trust_remote_code=False,
+                local_files_only=offline,
+                model_kwargs={"use_safetensors": True, "dtype": torch.float32},
+            )
+        except (OSError, ValueError) as error:
+            if offline:
+                raise ModelLoadError(
+                    f"cannot load model {self.model_name!r}: the Hugging Face hub cannot be reached and the model "
+                    "is not in the local cache; pass a local model folder"
+                ) from error
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise ModelLoadError(f"cannot load model {self.model_name!r}: {first_line}") from error
+        self.index_to_label = map_model_labels(self.cross_encoder.config.id2label)
+        self.max_length = self.cross_encoder.max_seq_length
+        self.hedge_weight = hedge_weight
+
+    @staticmethod
+    def _locate(model: str | Path | None) -> tuple[str, str]:
+        """(display name, what to load) for a folder, a hub id, or the default."""
+        if model is None:
+            path = default_model_path()
+            if not path.is_dir():
+                raise ModelLoadError(
+                    f"the default model is missing at {path}; set $DETECTOR_MODEL or pass --model"
+                )
+            return DEFAULT_MODEL_NAME, str(path)
+        path = Path(model).expanduser()
+        if path.is_dir():
+            if not (path / "config.json").is_file():
+                raise ModelLoadError(f"{path} is not a model folder: it has no config.json")
+            if not any(path.glob("*.safetensors")):
+                raise ModelLoadError(f"{path} has no .safetensors weights; pickled weights are never loaded")
+            return str(model), str(path)
+        if path.exists() or not _HUB_ID.match(str(model)) or str(model).startswith((".", "~", "/")):
+            raise ModelLoadError(f"model not found: {model} is neither a model folder nor a hub id")
+        return str(model), str(model)
+
+    @property
+    def predicts_hedge(self) -> bool:
+        """True for 4-way models, whose own head has a hedge class."""
+        return HEDGE in self.index_to_label.values()
+
+    def count_tokens(self, pairs: Sequence[tuple[str, str]]) -> list[int]:
+        """Token length of each pair as the model would see it without truncation."""
+        encoded = self.cross_encoder.tokenizer(
+            [a for a, _ in pairs], [b for _, b in pairs], truncation=False, verbose=False
+        )
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def _four_way_probs(self, pairs: Sequence[tuple[str, str]], batch_size: int) -> np.ndarray:
+        """Model probabilities in ``LABELS`` order; hedge is 0 for a 3-way model."""
+        raw = self.cross_encoder.predict(
+            list(pairs), batch_size=batch_size, apply_softmax=True, show_progress_bar=False
+        )
+        probs = np.zeros((len(pairs), len(LABELS)), dtype=np.float64)
+        for index, label in self.index_to_label.items():
+            probs[:, LABELS.index(label)] = raw[:, index]
+        return probs
+
+    def predict(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        batch_size: int = 32,
+        both_directions: bool = False,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> list[PairScore]:
+        """Score (claim A, claim B) pairs, ``batch_size`` at a time.
+
+        ``both_directions`` also scores (B, A) and pools the two (:func:`combine_directions`).
+        ``on_batch`` is called with the number of pairs done after each batch (for progress bars).
+        Raises ``ValueError`` for an empty claim.
+        """
+        for number, (claim_a, claim_b) in enumerate(pairs, start=1):
+            if not claim_a.strip() or not claim_b.strip():
+                raise ValueError(f"pair {number}: claim {'A' if not claim_a.strip() else 'B'} is empty")
+        scores: list[PairScore] = []
+        for start in range(0, len(pairs), batch_size):
+            batch = list(pairs[start : start + batch_size])
+            scores.extend(self._score_batch(batch, batch_size, both_directions))
+            if on_batch is not None:
+                on_batch(len(batch))
+        return scores
+
+    def _score_batch(self, batch: list[tuple[str, str]], batch_size: int, both_directions: bool) -> list[PairScore]:
+        cues = [(find_hedge_cues(a), find_hedge_cues(b)) for a, b in batch]
+        forward = self._four_way_probs(batch, batch_size)
+        if not self.predicts_hedge:
+            forward = np.stack([add_hedge_from_cues(p, ca, cb, self.hedge_weight) for p, (ca, cb) in zip(forward, cues)])
+        truncated = [n > self.max_length for n in self.count_tokens(batch)]
+        if both_directions:
+            reverse = self._four_way_probs([(b, a) for a, b in batch], batch_size)
+            if not self.predicts_hedge:
+                reverse = np.stack([add_hedge_from_cues(p, cb, ca, self.hedge_weight) for p, (ca, cb) in zip(reverse, cues)])
+            forward = np.stack([combine_directions(f, r) for f, r in zip(forward, reverse)])
+        return [
+            PairScore(
+                claim_a=a,
+                claim_b=b,
+                label=LABELS[int(np.argmax(p))],
+                probs={label: round(float(value), 4) for label, value in zip(LABELS, p)},
+                hedge_cues_a=cues_a,
+                hedge_cues_b=cues_b,
+                model=self.model_name,
+                truncated=was_truncated,
+                both_directions=both_directions,
+            )
+            for (a, b), p, (cues_a, cues_b), was_truncated in zip(batch, forward, cues, truncated)
+        ]
