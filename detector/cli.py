@@ -19,8 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from transformers.utils import logging as hf_logging
 
+from detector.evaluation import BENCHMARK_NAMES, evaluate, load_benchmark, read_labelled_pairs, seeded_sample
 from detector.labels import LABELS
 from detector.pair_files import InputFileError, ResultWriter, read_pairs
+from detector.public_data import DataNotFoundError, default_data_dir
 from detector.scoring import ModelLoadError, NLIScorer, PairScore
 
 app = typer.Typer(
@@ -186,10 +188,7 @@ def _score_file(
         fail(str(error))
 
     counts: Counter[str] = Counter()
-    progress = Progress(
-        TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True
-    )
-    with progress:
+    with _progress("scoring") as progress:
         task = progress.add_task("scoring", total=len(records))
         for start in range(0, len(records), batch_size):
             batch = records[start : start + batch_size]
@@ -212,6 +211,168 @@ def _score_file(
     err.print(f"scored {len(records)} pairs ({summary}); skipped {len(problems)} bad lines"
               + (f"; wrote {output}" if output else ""), highlight=False)
     return len(problems)
+
+
+def _progress(label: str) -> Progress:
+    return Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True
+    )
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).strip("_") or "model"
+
+
+def _print_report(report: dict) -> None:
+    out.print(f"[bold]{report['dataset']}[/] · {report['model']}", highlight=False)
+    summary = Table(show_header=False)
+    summary.add_column(style="bold")
+    summary.add_column(justify="right")
+    rows = [("pairs", f"{report['n']}"), ("accuracy", f"{report['accuracy']:.3f}"), ("macro-F1", f"{report['macro_f1']:.3f}")]
+    if "fnc_score" in report:
+        rows.append(("FNC-1 score", f"{report['fnc_score']:.2f}"))
+    if "hedge_f1" in report:
+        rows += [(f"hedge {name}", f"{report[f'hedge_{name}']:.3f}") for name in ("precision", "recall", "f1")]
+    if report["ece"] is not None:
+        rows.append(("ECE", f"{report['ece']:.3f}"))
+    rows += [("per second", f"{report['pairs_per_second']:.1f}"), ("device", report["device"])]
+    for row in rows:
+        summary.add_row(*row)
+    out.print(summary)
+    per_class = Table("label", "precision", "recall", "F1", "support")
+    for label, values in report["per_class"].items():
+        per_class.add_row(label, *(f"{values[k]:.3f}" for k in ("precision", "recall", "f1")), str(values["support"]))
+    out.print(per_class)
+
+
+def _print_comparison(reports: list[dict]) -> None:
+    out.print(f"[bold]{reports[0]['dataset']}[/] · {reports[0]['n']} pairs", highlight=False)
+    table = Table()
+    table.add_column("metric", style="bold")
+    for report in reports:
+        # A folder is shown by its name: full paths would squeeze the columns unreadable.
+        name = Path(report["model"]).name if Path(report["model"]).is_dir() else report["model"]
+        table.add_column(name, justify="right")
+    metrics = ["accuracy", "macro_f1", "ece", "pairs_per_second"]
+    metrics += ["fnc_score"] if "fnc_score" in reports[0] else []
+    for metric in metrics:
+        table.add_row(metric, *(f"{r[metric]:.3f}" if r[metric] is not None else "-" for r in reports))
+    for label in reports[0]["labels"]:
+        table.add_row(f"F1 {label}", *(f"{r['per_class'][label]['f1']:.3f}" for r in reports))
+    out.print(table)
+
+
+@app.command("eval")
+def eval_command(
+    models: Annotated[
+        list[str] | None,
+        typer.Argument(help="With --compare: the models to compare, each a folder or hub id "
+                       "('default' is the shipped model).", show_default=False),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="A JSONL file of labelled pairs in the project's format "
+                     "(id, claim_a, claim_b, label; source_a, source_b, phenomenon, note optional).", show_default=False),
+    ] = None,
+    dataset: Annotated[
+        str | None, typer.Option(help=f"A public benchmark's test split: {', '.join(BENCHMARK_NAMES)}.", show_default=False)
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where the public data sets are. Default: $DETECTOR_DATA, else ../shared/datasets.",
+                     show_default=False),
+    ] = None,
+    compare: Annotated[bool, typer.Option("--compare", help="Evaluate every model given as an argument "
+                                          "on the same pairs and print them side by side.")] = False,
+    model: ModelOption = None,
+    device: DeviceOption = Device.auto,
+    batch_size: BatchOption = 32,
+    limit: Annotated[int | None, typer.Option(min=1, help="Evaluate a fixed random sample of this many pairs.",
+                                              show_default=False)] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the --limit sample.")] = 0,
+    report: Annotated[Path | None, typer.Option(help="Write the report as JSON (a list of reports with --compare).",
+                                                show_default=False)] = None,
+    plots: Annotated[Path | None, typer.Option(help="Write a confusion-matrix and a reliability-diagram PNG "
+                                               "into this folder.", show_default=False)] = None,
+    errors: Annotated[Path | None, typer.Option(help="Write the misclassified pairs as JSONL.", show_default=False)] = None,
+) -> None:
+    """Measure a model on labelled pairs (--data) or a public benchmark (--dataset).
+
+    Prints accuracy, macro-F1, per-class scores and calibration error; FNC-1 adds its official
+    weighted score, and the Szeged sets report sentence-level hedge precision, recall and F1.
+    """
+    if (data is None) == (dataset is None):
+        fail("give one of --data FILE or --dataset NAME")
+    if models and not compare:
+        fail("models given as arguments need --compare; use --model for one model")
+    if compare and (not models or model is not None):
+        fail("--compare takes the models as arguments: detector eval --compare MODEL_A MODEL_B ...")
+    skipped, ids = 0, None
+    if data is not None:
+        try:
+            items, ids, problems = read_labelled_pairs(data)
+        except InputFileError as error:
+            fail(str(error))
+        for problem in problems:
+            err.print(f"[yellow]skipped[/] {problem}", highlight=False)
+        if not items:
+            fail(f"no usable pairs in {data}")
+        skipped, name, labels = len(problems), data.stem, LABELS
+    else:
+        folder = data_dir or default_data_dir()
+        if not folder.is_dir():
+            where = "--data-dir" if data_dir else "$DETECTOR_DATA, then ../shared/datasets"
+            fail(f"data directory not found: {folder} (looked at {where})")
+        try:
+            with err.status(f"reading {dataset} from {folder}…"):
+                items, labels = load_benchmark(dataset, folder)
+        except (DataNotFoundError, ValueError) as error:
+            fail(str(error))
+        name = dataset
+    keep = seeded_sample(items, limit, seed)
+    items = [items[i] for i in keep]
+    ids = [ids[i] for i in keep] if ids is not None else [str(i) for i in keep]
+
+    results = []
+    # The hedge-sentence sets measure the cue layer, which every model shares: one run serves all.
+    for model_name in (models if compare and labels is not None else [model]):
+        scorer = None if labels is None else _load_scorer(None if model_name in (None, "default") else model_name, device, None)
+        with _progress(f"{name} · {scorer.model_name if scorer else 'hedge cues'}") as progress:
+            task = progress.add_task("eval", total=len(items))
+            result, rows = evaluate(items, labels, name, scorer, ids, batch_size, lambda n: progress.advance(task, n))
+        results.append((result, rows))
+
+    reports = [result for result, _ in results]
+    if len(reports) > 1:
+        _print_comparison(reports)
+    else:
+        _print_report(reports[0])
+    if report is not None:
+        report.write_text(json.dumps(reports if len(reports) > 1 else reports[0], indent=2) + "\n", encoding="utf-8")
+    if errors is not None:
+        wrong = [{**row, "model": result["model"]} for result, rows in results for row in rows
+                 if row["gold"] != row["predicted"]]
+        _write_jsonl(errors, wrong)
+        err.print(f"wrote {len(wrong)} misclassified rows to {errors}", highlight=False)
+    if plots is not None:
+        from detector.plots import plot_confusion, plot_reliability
+
+        plots.mkdir(parents=True, exist_ok=True)
+        for result, rows in results:
+            stem = f"{_slug(result['dataset'])}-{_slug(result['model'])}"
+            plot_confusion(result, plots / f"{stem}-confusion.png")
+            if result["ece"] is not None:
+                plot_reliability([max(r["probs"].values()) for r in rows], [r["gold"] == r["predicted"] for r in rows],
+                                 f"{result['dataset']} — {result['model']} (ECE {result['ece']:.3f})",
+                                 plots / f"{stem}-reliability.png")
+        err.print(f"wrote plots to {plots}", highlight=False)
+    raise typer.Exit(1 if skipped else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

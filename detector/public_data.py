@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,9 @@ FNC1_LABELS = {"agree": ENTAILMENT, "disagree": CONTRADICTION, "discuss": HEDGE,
 EMERGENT_LABELS = {"for": ENTAILMENT, "against": CONTRADICTION, "observing": HEDGE}
 SNLI_LABELS = {"entailment": ENTAILMENT, "contradiction": CONTRADICTION, "neutral": NEUTRAL}
 CLIMATE_FEVER_LABELS = {"SUPPORTS": ENTAILMENT, "REFUTES": CONTRADICTION, "NOT_ENOUGH_INFO": NEUTRAL}
+SICK_LABELS = {"ENTAILMENT": ENTAILMENT, "CONTRADICTION": CONTRADICTION, "NEUTRAL": NEUTRAL}
+NOT_CONTRADICTION = "not_contradiction"
+"""The second class of the binary de Marneffe et al. contradiction set."""
 
 
 def relevant_sentences(headline: str, body: str, top_k: int, vectorizer: TfidfVectorizer) -> str:
@@ -155,6 +159,67 @@ def load_climate_fever(data_dir: Path, split: str) -> list[LabelledPair]:
                     )
                 )
     return pairs
+
+
+def load_sick(data_dir: Path, split: str) -> list[LabelledPair]:
+    """SICK: train is SemEval_set TRAIN + TRIAL, test is TEST. Non-commercial licence."""
+    wanted = {"train": {"TRAIN", "TRIAL"}, "test": {"TEST"}}[split]
+    path = _require(data_dir / "sick" / "SICK.txt")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return [
+            LabelledPair(row["sentence_A"], row["sentence_B"], SICK_LABELS[row["entailment_label"]], "sick")
+            for row in rows
+            if row["SemEval_set"].strip() in wanted
+        ]
+
+
+def load_stanford_contradiction(data_dir: Path, split: str = "test") -> list[LabelledPair]:
+    """de Marneffe et al. 2008 (RTE2 dev, negated): contradiction or not_contradiction. Test only."""
+    if split != "test":
+        raise ValueError("the Stanford contradiction set is test only")
+    root = ElementTree.parse(_require(data_dir / "stanford_contradiction" / "RTE2_dev_negated_contradiction.xml")).getroot()
+    return [
+        LabelledPair(
+            normalise_space(pair.findtext("t", "")),
+            normalise_space(pair.findtext("h", "")),
+            CONTRADICTION if pair.get("contradiction") == "YES" else NOT_CONTRADICTION,
+            "stanford-contradiction",
+        )
+        for pair in root.iter("pair")
+    ]
+
+
+@dataclass(frozen=True)
+class HedgeSentence:
+    """A sentence of the Szeged uncertainty corpus: uncertain when it holds a hedge cue."""
+
+    text: str
+    uncertain: bool
+
+
+SZEGED_FILES = {"wiki": ("wiki.xml",), "bio": ("bio_bmc.xml", "bio_fly.xml", "bio_hbc.xml"), "factbank": ("factbank.xml",)}
+
+
+def load_szeged(data_dir: Path, part: str, split: str) -> list[HedgeSentence]:
+    """Sentences of one Szeged part (``wiki``, ``bio`` or ``factbank``).
+
+    Test is the documents whose 0-based position in their file is divisible by 5, train the
+    rest; FactBank is test only.
+    """
+    if part == "factbank" and split != "test":
+        raise ValueError("the Szeged FactBank part is test only")
+    sentences = []
+    for filename in SZEGED_FILES[part]:
+        root = ElementTree.parse(_require(data_dir / "szeged_uncertainty" / filename)).getroot()
+        for position, document in enumerate(root.iter("Document")):
+            if part != "factbank" and (position % 5 == 0) != (split == "test"):
+                continue
+            for sentence in document.iter("Sentence"):
+                text = normalise_space("".join(sentence.itertext()))
+                if text:
+                    sentences.append(HedgeSentence(text, sentence.find(".//ccue") is not None))
+    return sentences
 
 
 TRAINING_SETS: dict[str, Callable[[Path], list[LabelledPair]]] = {

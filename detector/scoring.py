@@ -225,10 +225,14 @@ class NLIScorer:
         for number, (claim_a, claim_b) in enumerate(pairs, start=1):
             if not claim_a.strip() or not claim_b.strip():
                 raise ValueError(f"pair {number}: claim {'A' if not claim_a.strip() else 'B'} is empty")
-        scores: list[PairScore] = []
-        for start in range(0, len(pairs), batch_size):
-            batch = list(pairs[start : start + batch_size])
-            scores.extend(self._score_batch(batch, batch_size, both_directions))
+        # Batches of similar length waste little on padding; results come back in input order.
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        scores: list[PairScore | None] = [None] * len(pairs)
+        for start in range(0, len(order), batch_size):
+            indices = order[start : start + batch_size]
+            batch = [pairs[i] for i in indices]
+            for index, score in zip(indices, self._score_batch(batch, batch_size, both_directions)):
+                scores[index] = score
             if on_batch is not None:
                 on_batch(len(batch))
         return scores

@@ -1,0 +1,99 @@
+"""Run every benchmark with one model and write ``eval/results``.
+
+    python -m eval.run_all [--model PATH_OR_HUB_ID] [--device auto|cpu|cuda] [--data-dir DIR]
+
+Writes one report per benchmark (``eval/results/<name>.json``, the schema of ``detector eval
+--report``) and ``eval/results/README.md``, the table the README and the model card quote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+
+from detector.evaluation import BENCHMARK_NAMES, evaluate, load_benchmark, read_labelled_pairs
+from detector.labels import LABELS
+from detector.public_data import default_data_dir
+from detector.scoring import NLIScorer
+
+RESULTS = Path(__file__).parent / "results"
+PROJECT_TEST = Path(__file__).parent.parent / "datasets" / "claim_pairs_test.jsonl"
+
+# What each benchmark's row of the table leads with, and why.
+HEADLINE = {
+    "claim_pairs_test": ("macro-F1", "macro_f1"),
+    "fnc1": ("FNC-1 score", "fnc_score"),
+    "emergent": ("accuracy (3-way)", "accuracy"),
+    "sick": ("accuracy (3-way)", "accuracy"),
+    "stanford-contradiction": ("contradiction F1", None),
+    "climate-fever": ("macro-F1 (3-way)", "macro_f1"),
+    "szeged-wiki": ("hedge F1 (sentences)", "hedge_f1"),
+    "szeged-factbank": ("hedge F1 (sentences)", "hedge_f1"),
+}
+
+
+def headline(report: dict) -> tuple[str, float]:
+    name, key = HEADLINE[report["dataset"]]
+    return name, report["per_class"]["contradiction"]["f1"] if key is None else report[key]
+
+
+def markdown_table(reports: list[dict]) -> str:
+    lines = [
+        "| benchmark (test split) | n | headline metric | value | accuracy | macro-F1 | per-class F1 | ECE | per second | device |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for report in reports:
+        name, value = headline(report)
+        ece = "-" if report["ece"] is None else f"{report['ece']:.3f}"
+        per_class = " · ".join(f"{label} {v['f1']:.2f}" for label, v in report["per_class"].items())
+        lines.append(
+            f"| {report['dataset']} | {report['n']} | {name} | **{value:.3f}** | {report['accuracy']:.3f} | "
+            f"{report['macro_f1']:.3f} | {per_class} | {ece} | {report['pairs_per_second']:.0f} | {report['device']} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default=None, help="folder or hub id; default: the shipped model")
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--data-dir", type=Path, default=default_data_dir())
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    console = Console(stderr=True)
+    scorer = NLIScorer(args.model, device=args.device)
+    args.output.mkdir(parents=True, exist_ok=True)
+    reports = []
+    started = time.perf_counter()
+    for name in ("claim_pairs_test", *BENCHMARK_NAMES):
+        if name == "claim_pairs_test":
+            items, ids, _ = read_labelled_pairs(PROJECT_TEST)
+            labels = LABELS
+        else:
+            items, labels = load_benchmark(name, args.data_dir)
+            ids = None
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task(name, total=len(items))
+            report, _ = evaluate(items, labels, name, scorer, ids, args.batch_size, lambda n: progress.advance(task, n))
+        (args.output / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        console.print(f"{name}: {headline(report)[0]} {headline(report)[1]:.3f}")
+        reports.append(report)
+
+    table = markdown_table(reports)
+    (args.output / "README.md").write_text(
+        f"# Benchmark results\n\nModel: `{scorer.model_name}`. Written by `python -m eval.run_all` "
+        f"in {time.perf_counter() - started:.0f} s. Hedge-sentence rows measure the hedge-cue layer.\n\n{table}\n",
+        encoding="utf-8",
+    )
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
