@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections import Counter
 from enum import Enum
 from pathlib import Path
@@ -22,8 +23,9 @@ from transformers.utils import logging as hf_logging
 from detector.evaluation import BENCHMARK_NAMES, evaluate, load_benchmark, read_labelled_pairs, seeded_sample
 from detector.labels import LABELS
 from detector.pair_files import InputFileError, ResultWriter, read_pairs
-from detector.public_data import DataNotFoundError, default_data_dir
-from detector.scoring import ModelLoadError, NLIScorer, PairScore
+from detector.public_data import TRAINING_SETS, DataNotFoundError, default_data_dir
+from detector.hedge_classifier import HEDGE_CLASSIFIER_FILE, HedgeClassifier
+from detector.scoring import ModelLoadError, NLIScorer, PairScore, default_model_path
 
 app = typer.Typer(
     help="Find where news claims contradict, confirm or hedge each other.",
@@ -79,6 +81,12 @@ def _load_scorer(model: str | None, device: Device, max_length: int | None) -> N
 
 CSV_COLUMNS = ["id", "claim_a", "claim_b", "label", *(f"p_{label}" for label in LABELS),
                "hedge_cues_a", "hedge_cues_b", "model", "truncated"]
+
+
+def _hedge_classifier(model: str | None) -> HedgeClassifier | None:
+    """The hedge classifier shipped in a model folder, if it has one."""
+    path = (default_model_path() if model is None else Path(model)) / HEDGE_CLASSIFIER_FILE
+    return HedgeClassifier.load(path) if path.is_file() else None
 
 
 def _cue_texts(cues) -> str:
@@ -340,12 +348,15 @@ def eval_command(
     ids = [ids[i] for i in keep] if ids is not None else [str(i) for i in keep]
 
     results = []
-    # The hedge-sentence sets measure the cue layer, which every model shares: one run serves all.
-    for model_name in (models if compare and labels is not None else [model]):
-        scorer = None if labels is None else _load_scorer(None if model_name in (None, "default") else model_name, device, None)
-        with _progress(f"{name} · {scorer.model_name if scorer else 'hedge cues'}") as progress:
+    for model_name in (models if compare else [model]):
+        model_name = None if model_name in (None, "default") else model_name
+        # Hedge-sentence sets need no NLI model: only the model folder's hedge classifier.
+        scorer = _load_scorer(model_name, device, None) if labels is not None else None
+        classifier = _hedge_classifier(model_name) if labels is None else None
+        with _progress(f"{name} · {scorer.model_name if scorer else 'hedge detection'}") as progress:
             task = progress.add_task("eval", total=len(items))
-            result, rows = evaluate(items, labels, name, scorer, ids, batch_size, lambda n: progress.advance(task, n))
+            result, rows = evaluate(items, labels, name, scorer, ids, batch_size, lambda n: progress.advance(task, n),
+                                    hedge_classifier=classifier)
         results.append((result, rows))
 
     reports = [result for result, _ in results]
@@ -373,6 +384,125 @@ def eval_command(
                                  plots / f"{stem}-reliability.png")
         err.print(f"wrote plots to {plots}", highlight=False)
     raise typer.Exit(1 if skipped else 0)
+
+
+@app.command()
+def train(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the trained model to.")],
+    recipe: Annotated[
+        Path | None, typer.Option(help="A JSON training recipe; models/recipes/default.json builds the shipped model.",
+                                  show_default=False),
+    ] = None,
+    public: Annotated[
+        list[str] | None, typer.Option("--public", help="Add a public set's training files: fnc1, emergent, snli, "
+                                       "climate-fever. Repeatable.", show_default=False),
+    ] = None,
+    data: Annotated[
+        list[Path] | None, typer.Option("--data", help="Add a JSONL file of labelled pairs in the project's format. "
+                                        "Repeatable.", show_default=False),
+    ] = None,
+    max_per_label: Annotated[int | None, typer.Option(min=1, help="With --public/--data: most pairs per label "
+                                                      "from each source.", show_default=False)] = None,
+    augment_share: Annotated[float, typer.Option(min=0.0, max=1.0, help="With --public/--data: share of pairs that "
+                                                 "also get a hedge, denial or number-change twin.")] = 0.0,
+    dev_share: Annotated[float | None, typer.Option(min=0.01, max=0.5, help="Share of the mix held out as dev "
+                                                    "(default: the recipe's, else 0.04).", show_default=False)] = None,
+    base: Annotated[str | None, typer.Option(help="Start from this 4-way model folder (or hub id) instead of the "
+                                             "offline all-MiniLM-L6-v2.", show_default=False)] = None,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Epochs (default: the recipe's, else 1).", show_default=False)] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Batch size (default: the recipe's, else 16).", show_default=False)] = None,
+    learning_rate: Annotated[float | None, typer.Option(help="Peak learning rate (default: the recipe's, else 4e-5).",
+                                                        show_default=False)] = None,
+    max_length: Annotated[int | None, typer.Option(min=8, help="Tokens per pair (default: the recipe's, else 128).",
+                                                   show_default=False)] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for sampling, augmentation and training (default: the "
+                                             "recipe's, else 13).", show_default=False)] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Where the public data sets are. Default: $DETECTOR_DATA, "
+                                                  "else ../shared/datasets.", show_default=False)] = None,
+) -> None:
+    """Fine-tune a four-way cross-encoder and write a folder that --model loads.
+
+    Dev (a stratified share of the training mix) is scored after every epoch and picks the best
+    one; a temperature fitted on dev is saved with the model. Killed runs resume from their last
+    epoch checkpoint when started again with the same arguments.
+    """
+    from detector.recipe import Recipe, Source, build_pairs
+    from detector.training import train_cross_encoder
+
+    try:
+        plan = Recipe.load(recipe) if recipe else Recipe()
+    except (OSError, ValueError, TypeError) as error:
+        fail(f"cannot read recipe {recipe}: {error}")
+    added = Source(caps=None if max_per_label is None else dict.fromkeys(LABELS, max_per_label), augment_share=augment_share)
+    for name in public or []:
+        if name not in TRAINING_SETS:
+            fail(f"unknown training set {name!r}; choose from {', '.join(TRAINING_SETS)}")
+        plan.public[name] = added
+    for path in data or []:
+        plan.files[str(path)] = added
+    if not plan.public and not plan.files:
+        fail("nothing to train on: give --recipe, --public or --data")
+    overrides = {"base_model": base, "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
+                 "max_length": max_length, "seed": seed, "dev_share": dev_share}
+    for key, value in overrides.items():
+        if value is not None:
+            setattr(plan, key, value)
+
+    folder = data_dir or default_data_dir()
+    try:
+        with err.status("building the training mix…"):
+            train_pairs, dev_pairs = build_pairs(plan, folder)
+    except (DataNotFoundError, InputFileError, ValueError) as error:
+        fail(str(error))
+    counts = Counter(p.label for p in train_pairs)
+    err.print(f"training on {len(train_pairs)} pairs ({', '.join(f'{counts[l]} {l}' for l in LABELS)}); "
+              f"dev {len(dev_pairs)} pairs", highlight=False)
+    started = time.perf_counter()
+    try:
+        result = train_cross_encoder(train_pairs, dev_pairs, output, plan)
+    except (OSError, ValueError) as error:
+        fail(str(error))
+    table = Table(show_header=False)
+    for name, value in (
+        ("dev macro-F1", f"{result.dev_metrics['dev_f1_macro']:.3f}"),
+        ("training loss", f"{result.loss_before:.3f} → {result.loss_after:.3f}"),
+        ("temperature", f"{result.temperature:.3f}"),
+        ("dev ECE", f"{result.ece_before:.3f} → {result.ece_after:.3f}"),
+        ("wall time", f"{time.perf_counter() - started:.0f} s"),
+        ("saved to", str(output)),
+    ):
+        table.add_row(name, value)
+    out.print(table)
+
+
+@app.command("train-hedges")
+def train_hedges(
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSON file to write, normally "
+                                         "models/<model>/hedge_classifier.json.")],
+    regularisation: Annotated[float, typer.Option(min=1e-4, help="Inverse L1 strength (C): lower keeps fewer n-grams.")] = 1.0,
+    data_dir: Annotated[Path | None, typer.Option(help="Where the public data sets are. Default: $DETECTOR_DATA, "
+                                                  "else ../shared/datasets.", show_default=False)] = None,
+) -> None:
+    """Train the sentence-level hedge classifier on the Szeged uncertainty training documents.
+
+    Wikipedia and biomedical training documents (position not divisible by 5) are used; those at
+    positions 1 mod 5 are held out as dev to pick the decision threshold. No test document is read.
+    """
+    from detector.public_data import load_szeged
+
+    folder = data_dir or default_data_dir()
+    try:
+        sentences = [s for part in ("wiki", "bio") for s in load_szeged(folder, part, "train")]
+    except DataNotFoundError as error:
+        fail(str(error))
+    fit = [s for s in sentences if s.document % 5 != 1]
+    dev = [s for s in sentences if s.document % 5 == 1]
+    with err.status(f"fitting on {len(fit)} sentences…"):
+        classifier = HedgeClassifier.fit([s.text for s in fit], [s.uncertain for s in fit],
+                                         [s.text for s in dev], [s.uncertain for s in dev], regularisation)
+    classifier.save(output)
+    out.print(f"kept {len(classifier.terms)} n-grams; threshold {classifier.threshold}; "
+              f"dev F1 {classifier.training['dev_f1']:.3f}; wrote {output}", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

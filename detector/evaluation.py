@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from detector.hedge_classifier import HedgeClassifier
 from detector.hedges import find_hedge_cues
 from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, LABELS, NEUTRAL, parse_label
 from detector.metrics import classification_metrics, expected_calibration_error, fnc_score
@@ -165,31 +166,41 @@ def evaluate(
     ids: Sequence[str] | None = None,
     batch_size: int = 32,
     on_batch: Callable[[int], None] | None = None,
+    hedge_classifier: HedgeClassifier | None = None,
 ) -> tuple[dict, list[dict]]:
-    """Evaluate pairs with the scorer, or hedge sentences (``labels`` None) with the cue layer."""
+    """Evaluate pairs with the scorer, or hedge sentences (``labels`` None) with the hedge classifier
+    (the cue lexicon when there is none)."""
     if labels is None:
-        return evaluate_hedge_sentences(items, dataset)
+        return evaluate_hedge_sentences(items, dataset, hedge_classifier)
     return evaluate_pairs(scorer, items, dataset, labels, ids, batch_size, on_batch)
 
 
-def evaluate_hedge_sentences(sentences: Sequence[HedgeSentence], dataset: str) -> tuple[dict, list[dict]]:
-    """Sentence-level hedge detection by the cue layer: a sentence is uncertain if it has a cue."""
+def evaluate_hedge_sentences(
+    sentences: Sequence[HedgeSentence], dataset: str, classifier: HedgeClassifier | None = None
+) -> tuple[dict, list[dict]]:
+    """Sentence-level hedge detection by the classifier, or, without one, by the cue lexicon
+    (a sentence is uncertain if it holds a cue)."""
     started = time.perf_counter()
-    rows = []
-    for index, sentence in enumerate(sentences):
-        cues = find_hedge_cues(sentence.text)
-        rows.append({
+    cues = [find_hedge_cues(sentence.text) for sentence in sentences]
+    if classifier is not None:
+        uncertain = classifier.predict([sentence.text for sentence in sentences])
+    else:
+        uncertain = [bool(found) for found in cues]
+    elapsed = time.perf_counter() - started
+    rows = [
+        {
             "id": str(index),
             "text": sentence.text,
             "gold": UNCERTAIN if sentence.uncertain else CERTAIN,
-            "predicted": UNCERTAIN if cues else CERTAIN,
-            "hedge_cues": [cue.text for cue in cues],
-        })
-    elapsed = time.perf_counter() - started
+            "predicted": UNCERTAIN if is_uncertain else CERTAIN,
+            "hedge_cues": [cue.text for cue in found],
+        }
+        for index, (sentence, is_uncertain, found) in enumerate(zip(sentences, uncertain, cues))
+    ]
     metrics = classification_metrics([r["gold"] for r in rows], [r["predicted"] for r in rows], (UNCERTAIN, CERTAIN))
     hedge = metrics["per_class"][UNCERTAIN]
     report = {
-        "model": "hedge-cue lexicon",
+        "model": "hedge classifier" if classifier is not None else "hedge-cue lexicon",
         "dataset": dataset,
         **metrics,
         "ece": None,

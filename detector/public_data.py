@@ -196,6 +196,8 @@ class HedgeSentence:
 
     text: str
     uncertain: bool
+    document: int = 0
+    """0-based position of the sentence's document in its file (splits are by document)."""
 
 
 SZEGED_FILES = {"wiki": ("wiki.xml",), "bio": ("bio_bmc.xml", "bio_fly.xml", "bio_hbc.xml"), "factbank": ("factbank.xml",)}
@@ -218,7 +220,7 @@ def load_szeged(data_dir: Path, part: str, split: str) -> list[HedgeSentence]:
             for sentence in document.iter("Sentence"):
                 text = normalise_space("".join(sentence.itertext()))
                 if text:
-                    sentences.append(HedgeSentence(text, sentence.find(".//ccue") is not None))
+                    sentences.append(HedgeSentence(text, sentence.find(".//ccue") is not None, position))
     return sentences
 
 

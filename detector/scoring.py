@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 
+from detector.calibration import calibrated_probs, load_temperature
 from detector.hedges import HedgeCue, find_hedge_cues
 from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, LABELS, NEUTRAL, map_model_labels
 
@@ -163,6 +164,7 @@ class NLIScorer:
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise ModelLoadError(f"cannot load model {self.model_name!r}: {first_line}") from error
         self.index_to_label = map_model_labels(self.cross_encoder.config.id2label)
+        self.temperature = load_temperature(Path(source)) if Path(source).is_dir() else 1.0
         self.max_length = self.cross_encoder.max_seq_length
         self.hedge_weight = hedge_weight
 
@@ -200,10 +202,9 @@ class NLIScorer:
         return [len(ids) for ids in encoded["input_ids"]]
 
     def _four_way_probs(self, pairs: Sequence[tuple[str, str]], batch_size: int) -> np.ndarray:
-        """Model probabilities in ``LABELS`` order; hedge is 0 for a 3-way model."""
-        raw = self.cross_encoder.predict(
-            list(pairs), batch_size=batch_size, apply_softmax=True, show_progress_bar=False
-        )
+        """Model probabilities in ``LABELS`` order, after the model's temperature; hedge is 0 for a 3-way model."""
+        logits = self.cross_encoder.predict(list(pairs), batch_size=batch_size, show_progress_bar=False)
+        raw = calibrated_probs(logits, self.temperature)
         probs = np.zeros((len(pairs), len(LABELS)), dtype=np.float64)
         for index, label in self.index_to_label.items():
             probs[:, LABELS.index(label)] = raw[:, index]

@@ -1,28 +1,36 @@
 """Fine-tuning a four-way cross-encoder with sentence-transformers' ``CrossEncoderTrainer``.
 
-The trainer evaluates on the dev pairs after every epoch, keeps the best epoch by dev macro-F1 (sentence-transformers'
-``CrossEncoderClassificationEvaluator``)
-and writes a folder that :class:`detector.scoring.NLIScorer` (and ``--model``) loads: fp16
-safetensors, the tokenizer and a config whose ``id2label`` names the four labels.
+The trainer evaluates on the dev pairs after every epoch, keeps the best epoch by dev macro-F1
+(sentence-transformers' ``CrossEncoderClassificationEvaluator``), fits a temperature on dev
+(:mod:`detector.calibration`) and writes a folder that :class:`detector.scoring.NLIScorer` (and
+``--model``) loads: fp16 safetensors, the tokenizer, a config whose ``id2label`` names the four
+labels, ``calibration.json`` and ``training.json``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
+import random
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 from datasets import Dataset
+from scipy.special import log_softmax
 from sentence_transformers import CrossEncoder
 from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
 from sentence_transformers.cross_encoder.evaluation import CrossEncoderClassificationEvaluator
 from sentence_transformers.cross_encoder.losses import CrossEntropyLoss
+from transformers import set_seed
 
-from detector.labels import LABELS
+from detector.calibration import calibrated_probs, fit_temperature, save_temperature
+from detector.labels import LABELS, map_model_labels
+from detector.metrics import expected_calibration_error
 from detector.public_data import LabelledPair
+from detector.recipe import Recipe
 
 BASE_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
@@ -39,17 +47,16 @@ def offline_base_model() -> Path:
 
 
 @dataclass
-class TrainingConfig:
-    """Everything that decides a training run; saved next to the weights as ``training.json``."""
+class TrainingResult:
+    """What a run measured: dev metrics, training loss before and after, and calibration."""
 
-    base_model: str
-    epochs: int = 1
-    batch_size: int = 16
-    learning_rate: float = 4e-5
-    warmup_ratio: float = 0.1
-    max_length: int = 128
-    seed: int = 13
-    data: dict[str, int] = field(default_factory=dict)
+    dev_metrics: dict[str, float]
+    loss_before: float
+    loss_after: float
+    temperature: float
+    ece_before: float
+    ece_after: float
+    label_counts: dict[str, int] = field(default_factory=dict)
 
 
 def _as_dataset(pairs: list[LabelledPair]) -> Dataset:
@@ -62,50 +69,70 @@ def _as_dataset(pairs: list[LabelledPair]) -> Dataset:
     )
 
 
+def _logits(model: CrossEncoder, pairs: list[LabelledPair]) -> np.ndarray:
+    return np.asarray(model.predict([(p.claim_a, p.claim_b) for p in pairs], batch_size=64, show_progress_bar=False))
+
+
+def _mean_loss(model: CrossEncoder, pairs: list[LabelledPair]) -> float:
+    """Mean cross-entropy of the model on the pairs (the quantity training minimises)."""
+    gold = np.array([LABELS.index(p.label) for p in pairs])
+    return float(-log_softmax(_logits(model, pairs), axis=1)[np.arange(len(gold)), gold].mean())
+
+
+def _top_confidence(probs: np.ndarray, gold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return probs.max(axis=1), probs.argmax(axis=1) == gold
+
+
 def train_cross_encoder(
     train_pairs: list[LabelledPair],
     dev_pairs: list[LabelledPair],
     output_dir: Path,
-    config: TrainingConfig,
+    recipe: Recipe,
     checkpoint_dir: Path | None = None,
     show_progress_bar: bool = True,
-) -> dict[str, float]:
-    """Fine-tune ``config.base_model`` on the pairs and save the best epoch to ``output_dir``.
+    logging_steps: int = 50,
+) -> TrainingResult:
+    """Fine-tune the recipe's base on the pairs, calibrate on dev and save to ``output_dir``.
 
-    Checkpoints go to ``checkpoint_dir`` (default ``output_dir/../<name>-checkpoints``); a run
-    started again with the same arguments resumes from the newest one. Returns the dev metrics
-    of the saved model.
+    The best epoch by dev macro-F1 is kept. Checkpoints go to ``checkpoint_dir`` (default
+    ``<output_dir>-checkpoints``); a run started again with the same arguments resumes from the
+    newest one. The same seed gives the same weights on the same machine.
     """
-    torch.manual_seed(config.seed)
+    set_seed(recipe.seed)
     model = CrossEncoder(
-        config.base_model,
+        recipe.base_model or str(offline_base_model()),
         num_labels=len(LABELS),
-        max_length=config.max_length,
-        device="cpu" if not torch.cuda.is_available() else None,
+        max_length=recipe.max_length,
+        device=None if torch.cuda.is_available() else "cpu",
+        trust_remote_code=False,
         model_kwargs={"use_safetensors": True, "dtype": torch.float32},
     )
+    if recipe.base_model is not None:
+        map_model_labels(model.config.id2label)  # a checkpoint must already speak our four labels
     model.config.id2label = dict(enumerate(LABELS))
     model.config.label2id = {label: i for i, label in enumerate(LABELS)}
 
+    loss_sample = random.Random(recipe.seed).sample(train_pairs, min(512, len(train_pairs)))
+    loss_before = _mean_loss(model, loss_sample)
     checkpoint_dir = checkpoint_dir or output_dir.parent / f"{output_dir.name}-checkpoints"
     evaluator = CrossEncoderClassificationEvaluator(
         [[p.claim_a, p.claim_b] for p in dev_pairs], [LABELS.index(p.label) for p in dev_pairs], name="dev"
     )
     args = CrossEncoderTrainingArguments(
         output_dir=str(checkpoint_dir),
-        num_train_epochs=config.epochs,
-        per_device_train_batch_size=config.batch_size,
-        learning_rate=config.learning_rate,
-        warmup_steps=config.warmup_ratio,
-        seed=config.seed,
-        data_seed=config.seed,
+        num_train_epochs=recipe.epochs,
+        per_device_train_batch_size=recipe.batch_size,
+        learning_rate=recipe.learning_rate,
+        warmup_steps=recipe.warmup_ratio,
+        seed=recipe.seed,
+        data_seed=recipe.seed,
         eval_strategy="epoch",
         save_strategy="epoch",
         save_total_limit=2,
         load_best_model_at_end=True,
         metric_for_best_model="eval_dev_f1_macro",
         greater_is_better=True,
-        logging_steps=50,
+        logging_steps=logging_steps,
         report_to="none",
         disable_tqdm=not show_progress_bar,
         use_cpu=not torch.cuda.is_available(),
@@ -118,21 +145,34 @@ def train_cross_encoder(
         loss=CrossEntropyLoss(model),
         evaluator=evaluator,
     )
-    resume = any(checkpoint_dir.glob("checkpoint-*")) if checkpoint_dir.exists() else False
-    trainer.train(resume_from_checkpoint=resume or None)
+    resume = checkpoint_dir.exists() and any(checkpoint_dir.glob("checkpoint-*"))
+    trainer.train(resume_from_checkpoint=True if resume else None)
 
-    metrics = evaluator(model)
-    save_model(model, output_dir, config, metrics)
-    return metrics
+    dev_gold = np.array([LABELS.index(p.label) for p in dev_pairs])
+    dev_logits = _logits(model, dev_pairs)
+    temperature = fit_temperature(dev_logits, dev_gold)
+    result = TrainingResult(
+        dev_metrics=evaluator(model),
+        loss_before=loss_before,
+        loss_after=_mean_loss(model, loss_sample),
+        temperature=temperature,
+        ece_before=expected_calibration_error(*_top_confidence(calibrated_probs(dev_logits), dev_gold)),
+        ece_after=expected_calibration_error(*_top_confidence(calibrated_probs(dev_logits, temperature), dev_gold)),
+        label_counts=dict(sorted(Counter(p.label for p in train_pairs).items())),
+    )
+    save_model(model, output_dir, recipe, result)
+    return result
 
 
-def save_model(model: CrossEncoder, output_dir: Path, config: TrainingConfig, metrics: dict[str, float]) -> None:
-    """Write fp16 safetensors (half the size, same predictions to ~3 decimals) plus the recipe."""
+def save_model(model: CrossEncoder, output_dir: Path, recipe: Recipe, result: TrainingResult) -> None:
+    """Write fp16 safetensors (half the size; predictions agree to about 3 decimals), the
+    temperature, and ``training.json`` with the recipe and what the run measured."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    model.model_card_data.model_name = output_dir.name
     model.half()
     model.save_pretrained(str(output_dir), create_model_card=False)
     model.float()
-    record = {"config": asdict(config), "dev_metrics": metrics}
+    save_temperature(output_dir, result.temperature, {"fitted_on": "dev split of the training recipe",
+                                                      "dev_ece_before": result.ece_before,
+                                                      "dev_ece_after": result.ece_after})
+    record = {"recipe": recipe.to_dict(), "result": asdict(result)}
     (output_dir / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    logging.getLogger(__name__).info("saved %s", output_dir)

@@ -18,7 +18,7 @@ from detector.training import offline_base_model  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 
 
-def build_tiny_model(folder: Path, id2label: dict[int, str], winner: str | None = None) -> Path:
+def build_tiny_model(folder: Path, id2label: dict[int, str], winner: str | None = None, init_range: float = 0.02) -> Path:
     """A 2-layer, 32-wide random BERT classifier with the offline base's tokenizer.
 
     With ``winner`` set, the classifier's weights are zeroed and its bias favours that label, so
@@ -27,7 +27,7 @@ def build_tiny_model(folder: Path, id2label: dict[int, str], winner: str | None 
     torch.manual_seed(0)
     config = BertConfig(
         vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=64, max_position_embeddings=128,
+        intermediate_size=64, max_position_embeddings=128, initializer_range=init_range,
         id2label=id2label, label2id={v: k for k, v in id2label.items()},
     )
     model = BertForSequenceClassification(config)

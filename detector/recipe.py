@@ -1,0 +1,97 @@
+"""Training recipes: which pairs a model is trained on, and with which settings.
+
+A recipe is a JSON file (``models/recipes/default.json`` builds the shipped model) naming the
+public training sets and project JSONL files to draw from, how many pairs to take per label,
+how many get an augmented twin (:mod:`detector.augment`) and how often to repeat a source, plus
+the trainer's settings. :func:`build_pairs` turns it into train and dev pairs, deterministically
+for a seed. Only the training files of the public sets are ever read.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sklearn.model_selection import train_test_split
+
+from detector.augment import augment_pairs
+from detector.evaluation import read_labelled_pairs
+from detector.public_data import TRAINING_SETS, LabelledPair
+
+
+@dataclass
+class Source:
+    """How to draw pairs from one data set or file."""
+
+    caps: dict[str, int | None] | None = None
+    """Most pairs per label (None or a missing label: all of them)."""
+    augment_share: float = 0.0
+    """Share of the drawn pairs that also get one augmented twin."""
+    repeat: int = 1
+    """How many times the drawn pairs (not their twins) enter the mix."""
+
+
+@dataclass
+class Recipe:
+    public: dict[str, Source] = field(default_factory=dict)
+    files: dict[str, Source] = field(default_factory=dict)
+    dev_share: float = 0.04
+    base_model: str | None = None
+    """A model folder or hub id to start from; None is the offline all-MiniLM-L6-v2."""
+    epochs: int = 1
+    batch_size: int = 16
+    learning_rate: float = 4e-5
+    warmup_ratio: float = 0.1
+    max_length: int = 128
+    seed: int = 13
+
+    @classmethod
+    def load(cls, path: Path) -> Recipe:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        unknown = set(raw.get("public", {})) - set(TRAINING_SETS)
+        if unknown:
+            raise ValueError(f"{path}: unknown training sets {sorted(unknown)}; choose from {sorted(TRAINING_SETS)}")
+        raw["public"] = {name: Source(**spec) for name, spec in raw.get("public", {}).items()}
+        raw["files"] = {name: Source(**spec) for name, spec in raw.get("files", {}).items()}
+        return cls(**raw)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _draw(pairs: list[LabelledPair], source: Source, rng: random.Random) -> list[tuple[LabelledPair, int]]:
+    """The source's pairs as (pair, copies) with their augmented twins (one copy each)."""
+    by_label: dict[str, list[LabelledPair]] = {}
+    for pair in pairs:
+        by_label.setdefault(pair.label, []).append(pair)
+    drawn = []
+    for label, group in sorted(by_label.items()):
+        if source.caps is not None and label not in source.caps:
+            continue
+        cap = (source.caps or {}).get(label)
+        drawn.extend(group if cap is None or cap >= len(group) else rng.sample(group, cap))
+    twins = augment_pairs([p for p in drawn if rng.random() < source.augment_share], rng)
+    return [(pair, source.repeat) for pair in drawn] + [(twin, 1) for twin in twins]
+
+
+def build_pairs(recipe: Recipe, data_dir: Path, root: Path = Path(".")) -> tuple[list[LabelledPair], list[LabelledPair]]:
+    """The recipe's (train, dev) pairs.
+
+    Dev is a stratified ``dev_share`` of the mix, taken before repeats are expanded, so no copy
+    of a dev pair is trained on. ``caps`` that list labels restrict a source to those labels.
+    """
+    rng = random.Random(recipe.seed)
+    mix: list[tuple[LabelledPair, int]] = []
+    for name, source in recipe.public.items():
+        mix.extend(_draw(TRAINING_SETS[name](data_dir), source, rng))
+    for name, source in recipe.files.items():
+        pairs, _, problems = read_labelled_pairs(root / name)
+        if problems:
+            raise ValueError(f"{name}: {len(problems)} bad lines, the first: {problems[0]}")
+        mix.extend(_draw(pairs, source, rng))
+    train, dev = train_test_split(
+        mix, test_size=recipe.dev_share, random_state=recipe.seed, stratify=[pair.label for pair, _ in mix]
+    )
+    return [pair for pair, copies in train for _ in range(copies)], [pair for pair, _ in dev]

@@ -1,0 +1,88 @@
+"""`detector train` on a tiny model and a tiny data set: it learns, calibrates, loads and repeats."""
+
+import json
+
+import pytest
+from safetensors.numpy import load_file
+from typer.testing import CliRunner
+
+from conftest import build_tiny_model
+from detector.calibration import fit_temperature
+from detector.cli import app
+from detector.labels import LABELS
+from detector.scoring import NLIScorer
+
+runner = CliRunner()
+PLACES = ["Kherson", "Lyon", "Manila", "Quito", "Accra", "Oslo", "Perth", "Hanoi", "Tunis", "Lima"]
+
+
+def tiny_pairs(path):
+    rows = []
+    for place in PLACES:
+        claim = f"The army took {place}."
+        rows += [
+            {"claim_a": claim, "claim_b": f"Troops captured {place}.", "label": "entailment"},
+            {"claim_a": claim, "claim_b": f"The army never took {place}.", "label": "contradiction"},
+            {"claim_a": claim, "claim_b": f"It is unclear whether the army took {place}.", "label": "hedge"},
+            {"claim_a": claim, "claim_b": "The central bank raised interest rates.", "label": "neutral"},
+        ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    root = tmp_path_factory.mktemp("train")
+    base = build_tiny_model(root / "base", dict(enumerate(LABELS)), init_range=0.1)
+    return root, base, tiny_pairs(root / "pairs.jsonl")
+
+
+def train(root, base, data, name, seed=1):
+    output = root / name
+    result = runner.invoke(app, ["train", "--data", str(data), "--base", str(base), "--output", str(output),
+                                 "--epochs", "6", "--batch-size", "8", "--learning-rate", "2e-3",
+                                 "--dev-share", "0.2", "--seed", str(seed)])
+    assert result.exit_code == 0, result.output
+    return output
+
+
+def test_training_lowers_the_loss_and_writes_a_loadable_model(setup):
+    root, base, data = setup
+    output = train(root, base, data, "model-a")
+    record = json.loads((output / "training.json").read_text())
+    assert record["result"]["loss_after"] < record["result"]["loss_before"] - 0.05
+    assert record["recipe"]["seed"] == 1 and record["recipe"]["epochs"] == 6
+    assert json.loads((output / "calibration.json").read_text())["temperature"] > 0
+    scorer = NLIScorer(output, device="cpu")
+    assert scorer.predicts_hedge and scorer.temperature == record["result"]["temperature"]
+    assert scorer.predict([("The army took Kherson.", "Troops captured Kherson.")])[0].label in LABELS
+
+
+def test_same_seed_same_weights(setup):
+    root, base, data = setup
+    first = load_file(str(train(root, base, data, "seed-1-a") / "model.safetensors"))
+    second = load_file(str(train(root, base, data, "seed-1-b") / "model.safetensors"))
+    assert first.keys() == second.keys()
+    assert all((first[k] == second[k]).all() for k in first)
+
+
+def test_nothing_to_train_on(tmp_path):
+    result = runner.invoke(app, ["train", "--output", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "nothing to train on" in result.stderr
+
+
+def test_unknown_training_set_and_test_only_sets_are_refused(tmp_path):
+    for name in ("imagenet", "stanford-contradiction", "sick"):
+        result = runner.invoke(app, ["train", "--public", name, "--output", str(tmp_path / "m")])
+        assert result.exit_code == 2 and "unknown training set" in result.stderr
+
+
+def test_fit_temperature_recovers_a_known_temperature():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(4000, 4)) * 3
+    # Labels drawn from softmax(logits / 2): the best temperature is about 2.
+    probs = np.exp(logits / 2) / np.exp(logits / 2).sum(axis=1, keepdims=True)
+    gold = np.array([rng.choice(4, p=p) for p in probs])
+    assert fit_temperature(logits, gold) == pytest.approx(2.0, rel=0.1)
