@@ -135,6 +135,41 @@ def change_number(sentence: str, rng: random.Random) -> str | None:
     return sentence[: match.start()] + text + sentence[match.end():]
 
 
+# Pairs of words whose swap turns a news claim into its contrary (both directions are used).
+ANTONYMS = (
+    ("rose", "fell"), ("increased", "decreased"), ("raised", "cut"), ("won", "lost"), ("gained", "lost"),
+    ("approved", "rejected"), ("opened", "closed"), ("convicted", "acquitted"), ("allowed", "banned"),
+    ("accepted", "rejected"), ("confirmed", "denied"), ("captured", "lost"), ("advanced", "retreated"),
+    ("expanded", "shrank"), ("higher", "lower"), ("more", "fewer"), ("above", "below"), ("before", "after"),
+    ("started", "ended"), ("resigned", "stayed on"), ("survived", "died"), ("guilty", "not guilty"),
+    ("profit", "loss"), ("surplus", "deficit"), ("strengthened", "weakened"), ("lifted", "imposed"),
+)
+_SWAPS = {a: b for a, b in ANTONYMS} | {b: a for a, b in ANTONYMS if " " not in b}
+_SWAP_PATTERN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _SWAPS), key=len, reverse=True)) + r")\b")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_DATE_WORD = re.compile(r"\b(" + "|".join(_WEEKDAYS + _MONTHS) + r")\b")
+
+
+def swap_antonym(sentence: str) -> str | None:
+    """Swap the first word that has a contrary ("rose" -> "fell"), if any."""
+    match = _SWAP_PATTERN.search(sentence)
+    if match is None:
+        return None
+    return sentence[: match.start()] + _SWAPS[match.group(1)] + sentence[match.end():]
+
+
+def change_date(sentence: str, rng: random.Random) -> str | None:
+    """Move a weekday or month name to another one."""
+    match = _DATE_WORD.search(sentence)
+    if match is None:
+        return None
+    names = _WEEKDAYS if match.group(1) in _WEEKDAYS else _MONTHS
+    other = rng.choice([name for name in names if name != match.group(1)])
+    return sentence[: match.start()] + other + sentence[match.end():]
+
+
 def augment_pairs(pairs: list[LabelledPair], rng: random.Random) -> list[LabelledPair]:
     """One rewritten pair per input pair, its label known by construction.
 
@@ -142,13 +177,15 @@ def augment_pairs(pairs: list[LabelledPair], rng: random.Random) -> list[Labelle
       confirmed by a speaker (entailment);
     - contradiction B: hedged (hedge);
     - neutral B: hedged, which leaves it neutral, so that a hedge frame alone is not a label;
-    - a number in A: changed in a copy of A (contradiction).
+    - a number, date word or word with a contrary in A: changed in a copy of A (contradiction),
+      so that high word overlap alone never means entailment.
     """
     augmented = []
     for pair in pairs:
         origin = f"{pair.origin}+aug"
-        if _NUMBER.search(pair.claim_a) and rng.random() < 0.3:
-            changed = change_number(pair.claim_a, rng)
+        if rng.random() < 0.35 and (
+            changed := change_number(pair.claim_a, rng) or change_date(pair.claim_a, rng) or swap_antonym(pair.claim_a)
+        ):
             augmented.append(LabelledPair(pair.claim_a, changed, CONTRADICTION, origin))
         elif pair.label == ENTAILMENT:
             choice = rng.random()

@@ -29,3 +29,12 @@ def test_frames_embed_the_claim():
     assert "the army took the city" in hedged.lower()
     assert find_hedge_cues(hedged), hedged
     assert "the army took the city" in deny("The army took the city.", rng).lower()
+
+
+def test_swap_antonym_and_change_date():
+    from detector.augment import change_date, swap_antonym
+
+    assert swap_antonym("Shares rose 5% after the profit warning.") == "Shares fell 5% after the profit warning."
+    assert swap_antonym("Nothing to swap here.") is None
+    moved = change_date("The vote is on Sunday in March.", random.Random(3))
+    assert moved != "The vote is on Sunday in March." and moved.endswith("in March.")
