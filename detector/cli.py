@@ -24,7 +24,7 @@ from detector.evaluation import BENCHMARK_NAMES, evaluate, load_benchmark, read_
 from detector.labels import LABELS
 from detector.pair_files import InputFileError, ResultWriter, read_pairs
 from detector.public_data import TRAINING_SETS, DataNotFoundError, default_data_dir
-from detector.hedge_classifier import HEDGE_CLASSIFIER_FILE, HedgeClassifier
+from detector.hedge_classifier import HedgeClassifier, load_hedge_classifier
 from detector.scoring import ModelLoadError, NLIScorer, PairScore, default_model_path
 
 app = typer.Typer(
@@ -81,12 +81,6 @@ def _load_scorer(model: str | None, device: Device, max_length: int | None) -> N
 
 CSV_COLUMNS = ["id", "claim_a", "claim_b", "label", *(f"p_{label}" for label in LABELS),
                "hedge_cues_a", "hedge_cues_b", "model", "truncated"]
-
-
-def _hedge_classifier(model: str | None) -> HedgeClassifier | None:
-    """The hedge classifier shipped in a model folder, if it has one."""
-    path = (default_model_path() if model is None else Path(model)) / HEDGE_CLASSIFIER_FILE
-    return HedgeClassifier.load(path) if path.is_file() else None
 
 
 def _cue_texts(cues) -> str:
@@ -352,7 +346,7 @@ def eval_command(
         model_name = None if model_name in (None, "default") else model_name
         # Hedge-sentence sets need no NLI model: only the model folder's hedge classifier.
         scorer = _load_scorer(model_name, device, None) if labels is not None else None
-        classifier = _hedge_classifier(model_name) if labels is None else None
+        classifier = load_hedge_classifier(default_model_path() if model_name is None else Path(model_name)) if labels is None else None
         with _progress(f"{name} · {scorer.model_name if scorer else 'hedge detection'}") as progress:
             task = progress.add_task("eval", total=len(items))
             result, rows = evaluate(items, labels, name, scorer, ids, batch_size, lambda n: progress.advance(task, n),

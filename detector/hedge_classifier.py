@@ -85,3 +85,9 @@ class HedgeClassifier:
         raw = json.loads(path.read_text(encoding="utf-8"))
         raw["ngram_range"] = tuple(raw["ngram_range"])
         return cls(**raw)
+
+
+def load_hedge_classifier(model_folder: Path) -> HedgeClassifier | None:
+    """The hedge classifier shipped in a model folder, or None when it has none."""
+    path = model_folder / HEDGE_CLASSIFIER_FILE
+    return HedgeClassifier.load(path) if path.is_file() else None

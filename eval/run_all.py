@@ -19,7 +19,8 @@ from rich.progress import Progress
 from detector.evaluation import BENCHMARK_NAMES, evaluate, load_benchmark, read_labelled_pairs
 from detector.labels import LABELS
 from detector.public_data import default_data_dir
-from detector.scoring import NLIScorer
+from detector.hedge_classifier import load_hedge_classifier
+from detector.scoring import NLIScorer, default_model_path
 
 RESULTS = Path(__file__).parent / "results"
 PROJECT_TEST = Path(__file__).parent.parent / "datasets" / "claim_pairs_test.jsonl"
@@ -69,6 +70,7 @@ def main() -> None:
 
     console = Console(stderr=True)
     scorer = NLIScorer(args.model, device=args.device)
+    hedge_classifier = load_hedge_classifier(Path(args.model) if args.model else default_model_path())
     args.output.mkdir(parents=True, exist_ok=True)
     reports = []
     started = time.perf_counter()
@@ -81,15 +83,18 @@ def main() -> None:
             ids = None
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(name, total=len(items))
-            report, _ = evaluate(items, labels, name, scorer, ids, args.batch_size, lambda n: progress.advance(task, n))
+            report, _ = evaluate(items, labels, name, scorer, ids, args.batch_size, lambda n: progress.advance(task, n),
+                                 hedge_classifier)
         (args.output / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         console.print(f"{name}: {headline(report)[0]} {headline(report)[1]:.3f}")
         reports.append(report)
 
     table = markdown_table(reports)
+    hedge_detector = "the model folder's hedge classifier" if hedge_classifier else "the hedge-cue lexicon"
     (args.output / "README.md").write_text(
         f"# Benchmark results\n\nModel: `{scorer.model_name}`. Written by `python -m eval.run_all` "
-        f"in {time.perf_counter() - started:.0f} s. Hedge-sentence rows measure the hedge-cue layer.\n\n{table}\n",
+        f"in {time.perf_counter() - started:.0f} s. Szeged rows measure sentence-level hedge detection "
+        f"({hedge_detector}).\n\n{table}\n",
         encoding="utf-8",
     )
     print(table)
