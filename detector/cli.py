@@ -80,7 +80,7 @@ def _load_scorer(model: str | None, device: Device, max_length: int | None) -> N
 
 
 CSV_COLUMNS = ["id", "claim_a", "claim_b", "label", *(f"p_{label}" for label in LABELS),
-               "hedge_cues_a", "hedge_cues_b", "model", "truncated"]
+               "hedge_cues_a", "hedge_cues_b", "uncertain_a", "uncertain_b", "model", "truncated"]
 
 
 def _cue_texts(cues) -> str:
@@ -93,6 +93,8 @@ def _flat_row(score: PairScore, pair_id) -> dict:
     row.update(
         hedge_cues_a=_cue_texts(score.hedge_cues_a),
         hedge_cues_b=_cue_texts(score.hedge_cues_b),
+        uncertain_a=score.uncertain_a,
+        uncertain_b=score.uncertain_b,
         model=score.model,
         truncated=score.truncated,
     )
@@ -110,8 +112,9 @@ def _print_score(score: PairScore) -> None:
         style = "bold" if label == score.label else ""
         table.add_row(label, f"{probability:.3f}", "█" * round(probability * 30), style=style)
     out.print(table)
-    out.print(f"hedge cues in A: {_cue_texts(score.hedge_cues_a) or 'none'}", highlight=False)
-    out.print(f"hedge cues in B: {_cue_texts(score.hedge_cues_b) or 'none'}", highlight=False)
+    for name, cues, uncertain in (("A", score.hedge_cues_a, score.uncertain_a), ("B", score.hedge_cues_b, score.uncertain_b)):
+        verdict = "" if uncertain is None else f" (reads as {'uncertain' if uncertain else 'certain'})"
+        out.print(f"hedge cues in {name}: {_cue_texts(cues) or 'none'}{verdict}", highlight=False)
     out.print(f"model: {score.model}" + (" (both directions)" if score.both_directions else ""), highlight=False)
 
 

@@ -2,8 +2,9 @@
 
 Any transformers sequence-classification NLI model loads, from a local folder or the Hugging
 Face hub. Its labels are mapped by name onto the four-way scheme; a 3-way model gets its
-``hedge`` probability from the hedge cues of claim B (:func:`add_hedge_from_cues`), while the
-project's own 4-way model predicts ``hedge`` itself.
+``hedge`` probability from claim B's own uncertainty (:func:`add_hedge_from_cues`), judged by the
+sentence-level hedge classifier shipped with the default model, or by the cue lexicon when there
+is none. The project's own 4-way model predicts ``hedge`` itself.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import torch
 
 from detector.calibration import calibrated_probs, load_temperature
+from detector.hedge_classifier import HedgeClassifier, load_hedge_classifier
 from detector.hedges import HedgeCue, find_hedge_cues
 from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, LABELS, NEUTRAL, map_model_labels
 
@@ -71,7 +73,11 @@ def hub_reachable(timeout: float = 3.0) -> bool:
 
 @dataclass
 class PairScore:
-    """The scorer's verdict on one pair: the relation of claim B to claim A."""
+    """The scorer's verdict on one pair: the relation of claim B to claim A.
+
+    ``uncertain_a``/``uncertain_b`` say whether each claim reads as uncertain (hedge classifier
+    or lexicon cue); they are None when no hedge classifier is available.
+    """
 
     claim_a: str
     claim_b: str
@@ -82,22 +88,34 @@ class PairScore:
     model: str
     truncated: bool = False
     both_directions: bool = False
+    uncertain_a: bool | None = None
+    uncertain_b: bool | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def add_hedge_from_cues(
-    probs: np.ndarray, cues_a: list[HedgeCue], cues_b: list[HedgeCue], weight: float = DEFAULT_HEDGE_WEIGHT
+    probs: np.ndarray,
+    cues_a: list[HedgeCue],
+    cues_b: list[HedgeCue],
+    weight: float = DEFAULT_HEDGE_WEIGHT,
+    uncertain_a: bool | None = None,
+    uncertain_b: bool | None = None,
 ) -> np.ndarray:
     """Turn 3-way probabilities (in ``LABELS`` order, hedge = 0) into 4-way ones.
 
-    A claim B that bears on A (entailment or contradiction) but carries hedge cues of its own,
-    cues that A does not share, does not commit: ``weight`` of its entailment and contradiction
-    mass moves to ``hedge``. Neutral mass stays, since a hedged unrelated claim is still unrelated.
+    A claim B that bears on A (entailment or contradiction) but is uncertain where A is not does
+    not commit: ``weight`` of its entailment and contradiction mass moves to ``hedge``. Neutral
+    mass stays, since a hedged unrelated claim is still unrelated. Uncertainty is the hedge
+    classifier's verdict when given (``uncertain_a``/``uncertain_b``), else whether B has cues
+    of its own that A does not share.
     """
-    own_cues = {c.text.lower() for c in cues_b} - {c.text.lower() for c in cues_a}
-    if not own_cues:
+    if uncertain_a is not None and uncertain_b is not None:
+        hedged = uncertain_b and not uncertain_a
+    else:
+        hedged = bool({c.text.lower() for c in cues_b} - {c.text.lower() for c in cues_a})
+    if not hedged:
         return probs
     moved = probs.copy()
     contradiction, entailment, hedge = LABELS.index(CONTRADICTION), LABELS.index(ENTAILMENT), LABELS.index(HEDGE)
@@ -124,6 +142,12 @@ def combine_directions(forward: np.ndarray, reverse: np.ndarray) -> np.ndarray:
     return combined
 
 
+def _shipped_hedge_classifier(model_folder: Path) -> HedgeClassifier | None:
+    """The model folder's own hedge classifier, else the default model's, else None."""
+    own = load_hedge_classifier(model_folder) if model_folder.is_dir() else None
+    return own or load_hedge_classifier(default_model_path())
+
+
 class NLIScorer:
     """Labels claim pairs contradiction / entailment / hedge / neutral.
 
@@ -131,7 +155,9 @@ class NLIScorer:
     >>> scorer.predict([("Russia took the city.", "Russia denied taking the city.")])[0].label
 
     ``model`` is a local folder or a Hugging Face hub id (``cross-encoder/nli-deberta-v3-base``).
-    Only safetensors weights are loaded and no remote code is run.
+    Only safetensors weights are loaded and no remote code is run. ``hedge_classifier`` judges
+    whether each claim is uncertain; by default the one in the model's folder, else the one
+    shipped with the default model, else none (the cue lexicon decides).
     """
 
     def __init__(
@@ -140,6 +166,7 @@ class NLIScorer:
         device: str = "auto",
         max_length: int | None = None,
         hedge_weight: float = DEFAULT_HEDGE_WEIGHT,
+        hedge_classifier: HedgeClassifier | None = None,
     ):
         from sentence_transformers import CrossEncoder
 
@@ -167,6 +194,7 @@ class NLIScorer:
         self.temperature = load_temperature(Path(source)) if Path(source).is_dir() else 1.0
         self.max_length = self.cross_encoder.max_seq_length
         self.hedge_weight = hedge_weight
+        self.hedge_classifier = hedge_classifier or _shipped_hedge_classifier(Path(source))
 
     @staticmethod
     def _locate(model: str | Path | None) -> tuple[str, str]:
@@ -240,14 +268,30 @@ class NLIScorer:
 
     def _score_batch(self, batch: list[tuple[str, str]], batch_size: int, both_directions: bool) -> list[PairScore]:
         cues = [(find_hedge_cues(a), find_hedge_cues(b)) for a, b in batch]
+        if self.hedge_classifier is not None:
+            # The classifier learnt Wikipedia and biomedical hedging; the lexicon adds the news
+            # idioms it misses ("could not independently verify"), so either one is enough.
+            verdicts = self.hedge_classifier.predict([claim for pair in batch for claim in pair]).tolist()
+            uncertain = [
+                (bool(verdicts[2 * i]) or bool(ca), bool(verdicts[2 * i + 1]) or bool(cb))
+                for i, (ca, cb) in enumerate(cues)
+            ]
+        else:
+            uncertain = [(None, None)] * len(batch)
         forward = self._four_way_probs(batch, batch_size)
         if not self.predicts_hedge:
-            forward = np.stack([add_hedge_from_cues(p, ca, cb, self.hedge_weight) for p, (ca, cb) in zip(forward, cues)])
+            forward = np.stack([
+                add_hedge_from_cues(p, ca, cb, self.hedge_weight, ua, ub)
+                for p, (ca, cb), (ua, ub) in zip(forward, cues, uncertain)
+            ])
         truncated = [n > self.max_length for n in self.count_tokens(batch)]
         if both_directions:
             reverse = self._four_way_probs([(b, a) for a, b in batch], batch_size)
             if not self.predicts_hedge:
-                reverse = np.stack([add_hedge_from_cues(p, cb, ca, self.hedge_weight) for p, (ca, cb) in zip(reverse, cues)])
+                reverse = np.stack([
+                    add_hedge_from_cues(p, cb, ca, self.hedge_weight, ub, ua)
+                    for p, (ca, cb), (ua, ub) in zip(reverse, cues, uncertain)
+                ])
             forward = np.stack([combine_directions(f, r) for f, r in zip(forward, reverse)])
         return [
             PairScore(
@@ -260,6 +304,9 @@ class NLIScorer:
                 model=self.model_name,
                 truncated=was_truncated,
                 both_directions=both_directions,
+                uncertain_a=uncertain_a,
+                uncertain_b=uncertain_b,
             )
-            for (a, b), p, (cues_a, cues_b), was_truncated in zip(batch, forward, cues, truncated)
+            for (a, b), p, (cues_a, cues_b), was_truncated, (uncertain_a, uncertain_b)
+            in zip(batch, forward, cues, truncated, uncertain)
         ]

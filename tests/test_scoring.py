@@ -116,3 +116,22 @@ def test_cuda_without_gpu_is_refused(tiny_three_way):
         pytest.skip("this machine has a GPU")
     with pytest.raises(ModelLoadError, match="CUDA"):
         NLIScorer(tiny_three_way, device="cuda")
+
+
+def test_hedge_classifier_verdict_overrides_the_lexicon():
+    probs = np.array([0.1, 0.8, 0.0, 0.1])
+    cues = find_hedge_cues("Troops may have left.")
+    assert np.allclose(add_hedge_from_cues(probs, [], cues, uncertain_a=False, uncertain_b=False), probs)
+    moved = add_hedge_from_cues(probs, [], [], weight=0.5, uncertain_a=False, uncertain_b=True)
+    assert np.allclose(moved, [0.05, 0.4, 0.45, 0.1])
+
+
+def test_three_way_model_uses_the_shipped_hedge_classifier(tiny_three_way):
+    scorer = NLIScorer(tiny_three_way, device="cpu")
+    assert scorer.hedge_classifier is not None  # the default model's, since the tiny folder has none
+    firm, hedged = scorer.predict([
+        ("Russia took the city.", "Russian forces took the city."),
+        ("Russia took the city.", "It is unclear whether Russian forces took the city."),
+    ])
+    assert (firm.uncertain_a, firm.uncertain_b) == (False, False)
+    assert hedged.uncertain_b and hedged.label == "hedge"
