@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FILES = {"dev": HERE / "claim_pairs_dev.jsonl", "test": HERE / "claim_pairs_test.jsonl"}
+FILES = {"dev": HERE / "claim_pairs_dev.jsonl", "test": HERE / "claim_pairs_test.jsonl",
+         "train": HERE / "claim_pairs_train.jsonl"}
 FIELDS = ["id", "claim_a", "source_a", "claim_b", "source_b", "label", "phenomenon", "note"]
 LABELS = ["contradiction", "entailment", "hedge", "neutral"]
 EASY_TAG = "lexical-overlap"
@@ -47,15 +48,16 @@ def main() -> int:
     errors += [f"duplicate pair {p!r}" for p, n in pairs.items() if n > 1]
 
     total = len(rows)
-    print(f"pairs: {total}  (dev {sum(r['_split'] == 'dev' for r in rows)}, test {sum(r['_split'] == 'test' for r in rows)})")
-    print(f"{'label':<15}{'all':>5}{'share':>8}{'dev':>6}{'test':>6}{'hard':>6}{'hard%':>8}")
+    print(f"pairs: {total}  (" + ", ".join(f"{s} {sum(r['_split'] == s for r in rows)}" for s in FILES) + ")")
+    print(f"{'label':<15}{'all':>5}{'share':>8}{'dev':>6}{'test':>6}{'train':>6}{'hard':>6}{'hard%':>8}")
     for label in LABELS:
         subset = [r for r in rows if r.get("label") == label]
         hard = [r for r in subset if r.get("phenomenon") != EASY_TAG]
-        dev = sum(r["_split"] == "dev" for r in subset)
+        per_split = [sum(r["_split"] == split for r in subset) for split in FILES]
         share = len(subset) / total if total else 0
         hard_share = len(hard) / len(subset) if subset else 0
-        print(f"{label:<15}{len(subset):>5}{share:>8.1%}{dev:>6}{len(subset) - dev:>6}{len(hard):>6}{hard_share:>8.1%}")
+        print(f"{label:<15}{len(subset):>5}{share:>8.1%}" + "".join(f"{n:>6}" for n in per_split)
+              + f"{len(hard):>6}{hard_share:>8.1%}")
         if not 0.22 <= share <= 0.28:
             errors.append(f"label {label} share {share:.1%} outside 22-28%")
         if hard_share < 1 / 3:

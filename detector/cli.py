@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from transformers.utils import logging as hf_logging
 
+from detector.articles import DEFAULT_MAX_BYTES
 from detector.evaluation import BENCHMARK_NAMES, evaluate, load_benchmark, read_labelled_pairs, seeded_sample
 from detector.labels import LABELS
 from detector.pair_files import InputFileError, ResultWriter, read_pairs
@@ -500,6 +501,98 @@ def train_hedges(
     classifier.save(output)
     out.print(f"kept {len(classifier.terms)} n-grams; threshold {classifier.threshold}; "
               f"dev F1 {classifier.training['dev_f1']:.3f}; wrote {output}", highlight=False)
+
+
+
+@app.command()
+def flag(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Articles: .txt or .md files, folders of them, JSONL files of {id, title, text, outlet, published} "
+        "objects, or - for stdin.", show_default=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the flags here: .jsonl or .csv.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
+    store: Annotated[Path | None, typer.Option(
+        help="SQLite store of past claims: new articles are compared with everything in it, and kept there. "
+        "Without it, a throw-away store is used for this run.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list entailments (claims that confirm each other).")] = False,
+    k: Annotated[int, typer.Option("--k", min=1, help="Compare each claim with its k most similar claims.")] = 10,
+    min_similarity: Annotated[float, typer.Option(min=-1.0, max=1.0,
+        help="Similarity floor (cosine) for the k nearest claims.")] = 0.3,
+    max_shared: Annotated[int, typer.Option(min=0,
+        help="Also compare with up to this many claims that share a named entity or number.")] = 5,
+    same_speaker: Annotated[bool, typer.Option(help="Also pair claims by the same speaker.")] = False,
+    min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="Only flag pairs whose label has this probability.")] = 0.5,
+    outlet: Annotated[str, typer.Option(help="Outlet for articles whose input names none (their narration's speaker).")] = "",
+    max_bytes: Annotated[int, typer.Option(min=1, help="Refuse articles larger than this many bytes.")] = DEFAULT_MAX_BYTES,
+    top: Annotated[int, typer.Option(min=0, help="Flags shown in the terminal table.")] = 20,
+    model: ModelOption = None,
+    device: DeviceOption = Device.auto,
+    batch_size: BatchOption = 32,
+) -> None:
+    """Flag contradictions and hedges between the attributed claims of articles.
+
+    Each article is split into claims (speaker, reporting verb, hedge cues); each claim is compared
+    with its most similar claims from this run and the store, and each pair is scored in both
+    directions. Bad inputs (empty, binary, not UTF-8, too large, malformed lines, no sentences) are
+    reported and skipped; exit code 1 then, after the rest is done.
+    """
+    from detector.articles import Article, read_articles
+    from detector.flagging import ALL_LABELS, FLAG_LABELS, Flagger
+    from detector.pairing import load_embedder
+    from detector.reports import flags_table, html_report, write_flags
+    from detector.store import ClaimStore, StoreError
+
+    for path in (output, html):
+        if path is not None and not path.parent.exists():
+            fail(f"cannot write {path}: folder {path.parent} does not exist")
+    if output is not None and output.suffix.lower() not in (".jsonl", ".csv"):
+        fail(f"--output must end in .jsonl or .csv, not {output.name}")
+    scorer = _load_scorer(model, device, None)
+    try:
+        claim_store = ClaimStore(store if store is not None else ":memory:")
+        with err.status("loading embedding model…"):
+            embedder = load_embedder(device=scorer.device)
+        claim_store.check_models(scorer.model_name, "all-MiniLM-L6-v2")
+    except StoreError as error:
+        fail(str(error))
+    flagger = Flagger(scorer, embedder, claim_store, k, min_similarity, max_shared, same_speaker, batch_size)
+
+    items = list(read_articles(inputs, max_bytes=max_bytes, outlet=outlet))
+    articles = [item for item in items if isinstance(item, Article)]
+    problems = [str(item) for item in items if not isinstance(item, Article)]
+    done_hashes, stored_before, added = [], 0, 0
+    with Progress(TextColumn("flagging"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeRemainingColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("", total=len(articles))
+        for article in articles:
+            progress.update(task, description=article.id)
+            outcome = flagger.add(article)
+            if outcome.problem:
+                problems.append(f"{article.origin}: {outcome.problem}")
+            else:
+                done_hashes.append(article.content_hash)
+                stored_before += outcome.already_stored
+                added += not outcome.already_stored
+            progress.advance(task)
+    for problem in problems:
+        err.print(f"[yellow]skipped:[/] {problem}", highlight=False)
+
+    flags = flagger.flags(done_hashes, ALL_LABELS if show_all else FLAG_LABELS, min_score) if done_hashes else []
+    if top:
+        out.print(flags_table(flags, top))
+    if output is not None:
+        write_flags(flags, output)
+    if html is not None:
+        html.write_text(html_report(flags), encoding="utf-8")
+    err.print(
+        f"{len(done_hashes)} articles ({added} new, {stored_before} already in the store), "
+        f"{len(claim_store.claims)} claims in the store, {len(flags)} flags"
+        + (f"; {len(problems)} inputs skipped" if problems else ""),
+        highlight=False,
+    )
+    claim_store.close()
+    if problems:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,135 @@
+"""Reports people read: the terminal table of flags, flag files (JSONL/CSV) and the HTML page.
+
+The HTML report is one self-contained static file (inline CSS, no scripts, no external links).
+Every piece of article text goes through :func:`html.escape`, so markup inside an article, a
+``<script>`` included, is shown as text and never run.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.table import Table
+
+from detector.claims import Claim
+from detector.flagging import Flag
+from detector.labels import LABELS
+
+FLAG_CSV_COLUMNS = [
+    "label", "score", "article_a", "speaker_a", "verb_a", "claim_a", "article_b", "speaker_b", "verb_b", "claim_b",
+    *(f"p_{label}" for label in LABELS), "hedge_cues_a", "hedge_cues_b",
+]
+
+
+def flags_table(flags: Sequence[Flag], limit: int = 20) -> Table:
+    """The top ``limit`` flags as a rich table."""
+    table = Table(title=f"{len(flags)} flags" + (f" (top {limit} shown)" if len(flags) > limit else ""),
+                  show_lines=True, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("label")
+    table.add_column("score", justify="right")
+    table.add_column("claim A")
+    table.add_column("claim B")
+    for rank, flag in enumerate(flags[:limit], start=1):
+        colour = "red" if flag.label == "contradiction" else "yellow" if flag.label == "hedge" else "green"
+        table.add_row(str(rank), f"[{colour}]{flag.label}[/]", f"{flag.score:.2f}",
+                      _claim_cell(flag.claim_a, flag.article_a), _claim_cell(flag.claim_b, flag.article_b))
+    return table
+
+
+def _claim_cell(claim: Claim, article: str) -> str:
+    from rich.markup import escape
+
+    text = claim.text if len(claim.text) <= 220 else claim.text[:217] + "…"
+    verb = f" ({claim.verb})" if claim.verb else ""
+    return f"[bold]{escape(claim.speaker)}[/]{escape(verb)} [dim]{escape(article)}[/]\n{escape(text)}"
+
+
+def write_flags(flags: Sequence[Flag], path: Path) -> None:
+    """Flags as JSONL (the documented schema) or, for a ``.csv`` path, one flat row each."""
+    if path.suffix.lower() == ".csv":
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FLAG_CSV_COLUMNS)
+            writer.writeheader()
+            for flag in flags:
+                writer.writerow({
+                    "label": flag.label, "score": flag.score,
+                    "article_a": flag.article_a, "speaker_a": flag.claim_a.speaker, "verb_a": flag.claim_a.verb,
+                    "claim_a": flag.claim_a.text,
+                    "article_b": flag.article_b, "speaker_b": flag.claim_b.speaker, "verb_b": flag.claim_b.verb,
+                    "claim_b": flag.claim_b.text,
+                    **{f"p_{label}": flag.probs[label] for label in LABELS},
+                    "hedge_cues_a": "; ".join(c.text for c in flag.claim_a.hedge_cues),
+                    "hedge_cues_b": "; ".join(c.text for c in flag.claim_b.hedge_cues),
+                })
+        return
+    with path.open("w", encoding="utf-8") as handle:
+        for flag in flags:
+            handle.write(json.dumps(flag.to_dict(), ensure_ascii=False) + "\n")
+
+
+def _highlighted(claim: Claim) -> str:
+    """The claim's text, escaped, with its hedge cues wrapped in <mark>."""
+    pieces, position = [], 0
+    for cue in claim.hedge_cues:
+        pieces.append(html.escape(claim.text[position: cue.start]))
+        pieces.append(f'<mark title="hedge cue">{html.escape(claim.text[cue.start: cue.end])}</mark>')
+        position = cue.end
+    pieces.append(html.escape(claim.text[position:]))
+    return "".join(pieces)
+
+
+_STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1d1d1f; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2.5rem; }
+.summary { color: #555; }
+.flag { display: grid; grid-template-columns: 9rem 1fr 1fr; gap: .75rem; border-top: 1px solid #ddd; padding: .9rem 0; }
+.badge { display: inline-block; padding: .15rem .55rem; border-radius: .8rem; font-weight: 600; font-size: .85rem; }
+.contradiction { background: #fde2e1; color: #a4161a; } .hedge { background: #fff3c4; color: #7a5300; }
+.entailment { background: #dff3e4; color: #1b6b34; }
+.claim { background: #f7f7f9; border-radius: .5rem; padding: .6rem .8rem; }
+.claim:target { outline: 3px solid #4a7bd0; }
+.who { font-weight: 600; } .meta { color: #666; font-size: .85rem; }
+mark { background: #ffe08a; padding: 0 .1rem; border-radius: .2rem; }
+.probs { color: #666; font-size: .8rem; margin-top: .3rem; }
+a { color: #2457a6; }
+"""
+
+
+def _claim_html(claim: Claim, article: str, anchor: str, other: str) -> str:
+    verb = f" · {html.escape(claim.verb)}" if claim.verb else ""
+    stance = " · denies" if claim.stance == "denies" else ""
+    return (
+        f'<div class="claim" id="{anchor}"><div class="who">{html.escape(claim.speaker)}</div>'
+        f'<div class="meta">{html.escape(article)}{verb}{stance}{" · quoted" if claim.quoted else ""}</div>'
+        f"<p>{_highlighted(claim)}</p>"
+        f'<a class="meta" href="#{other}">→ the other claim</a></div>'
+    )
+
+
+def html_report(flags: Sequence[Flag], title: str = "detector: flagged claims", extra_sections: str = "") -> str:
+    """The flags as a self-contained HTML page, side by side, each claim linking to the other."""
+    counts = {label: sum(f.label == label for f in flags) for label in LABELS if any(f.label == label for f in flags)}
+    summary = ", ".join(f"{n} {label}" for label, n in counts.items()) or "no flags"
+    rows = []
+    for number, flag in enumerate(flags, start=1):
+        a, b = f"flag{number}-a", f"flag{number}-b"
+        probs = " · ".join(f"{label} {flag.probs[label]:.2f}" for label in LABELS)
+        rows.append(
+            f'<section class="flag" id="flag{number}"><div><span class="badge {html.escape(flag.label)}">'
+            f"{html.escape(flag.label)}</span><div class=\"probs\">#{number} · score {flag.score:.2f}<br>{probs}</div></div>"
+            f"{_claim_html(flag.claim_a, flag.article_a, a, b)}{_claim_html(flag.claim_b, flag.article_b, b, a)}</section>"
+        )
+    body = "\n".join(rows) or "<p>No contradictions or hedges were found.</p>"
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p class=\"summary\">{len(flags)} flags: {html.escape(summary)}. "
+        "Claim B contradicts or hedges claim A; hedge cues are highlighted.</p>"
+        f"{body}{extra_sections}</body></html>\n"
+    )
