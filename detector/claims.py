@@ -59,7 +59,6 @@ _ADVERBS = {"also", "today", "yesterday", "tonight", "later", "earlier", "then",
             "have", "was", "were", "is", "would", "had", "already", "first", "subsequently", "meanwhile"}
 _CLAUSE_JOINTS = re.compile(r"(?:,\s+(?:although|though|but|while|whereas)\s+|;\s+)")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-_WORD = re.compile(r"[\w’'().-]+")
 
 
 @dataclass
