@@ -34,7 +34,8 @@ class Flag:
     claim_b: Claim
     label: str
     probs: dict[str, float]
-    score: float
+    score: float  # the probability of ``label``
+    similarity: float  # cosine similarity of the two claims' propositions
 
     def to_dict(self) -> dict:
         """The stable JSONL schema documented in the README."""
@@ -46,7 +47,8 @@ class Flag:
             }
 
         return {"article_a": self.article_a, "article_b": self.article_b, "claim_a": claim(self.claim_a),
-                "claim_b": claim(self.claim_b), "label": self.label, "probs": self.probs, "score": self.score}
+                "claim_b": claim(self.claim_b), "label": self.label, "probs": self.probs, "score": self.score,
+                "similarity": self.similarity}
 
 
 @dataclass
@@ -133,13 +135,14 @@ class Flagger:
     def flags(
         self, article_hashes: Sequence[str] | None = None, labels: Sequence[str] = FLAG_LABELS, min_score: float = 0.0
     ) -> list[Flag]:
-        """Stored flags touching the given articles, most confident first."""
+        """Stored flags touching the given articles, central disputes first (see :meth:`ClaimStore.relations`)."""
         found = []
         for relation in self.store.relations(labels, article_hashes):
             if relation.score < min_score:
                 continue
             claim_a, claim_b = self.store.claim(relation.claim_a), self.store.claim(relation.claim_b)
             found.append(Flag(self.store.article_ids[claim_a.id], self.store.article_ids[claim_b.id], claim_a,
-                              claim_b, relation.label, relation.probs, round(relation.score, 4)))
+                              claim_b, relation.label, relation.probs, round(relation.score, 4),
+                              round(relation.similarity, 4)))
         return found
 

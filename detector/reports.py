@@ -20,7 +20,7 @@ from detector.flagging import Flag
 from detector.labels import LABELS
 
 FLAG_CSV_COLUMNS = [
-    "label", "score", "article_a", "speaker_a", "verb_a", "claim_a", "article_b", "speaker_b", "verb_b", "claim_b",
+    "label", "score", "similarity", "article_a", "speaker_a", "verb_a", "claim_a", "article_b", "speaker_b", "verb_b", "claim_b",
     *(f"p_{label}" for label in LABELS), "hedge_cues_a", "hedge_cues_b",
 ]
 
@@ -57,7 +57,7 @@ def write_flags(flags: Sequence[Flag], path: Path) -> None:
             writer.writeheader()
             for flag in flags:
                 writer.writerow({
-                    "label": flag.label, "score": flag.score,
+                    "label": flag.label, "score": flag.score, "similarity": flag.similarity,
                     "article_a": flag.article_a, "speaker_a": flag.claim_a.speaker, "verb_a": flag.claim_a.verb,
                     "claim_a": flag.claim_a.text,
                     "article_b": flag.article_b, "speaker_b": flag.claim_b.speaker, "verb_b": flag.claim_b.verb,

@@ -120,7 +120,8 @@ class ClaimStore:
             self._embeddings.append(np.asarray(embedding, dtype=np.float32))
 
     def relations(self, labels: Sequence[str], article_hashes: Sequence[str] | None = None) -> list[Relation]:
-        """Stored relations with one of ``labels``, touching the given articles (all when None)."""
+        """Stored relations with one of ``labels``, touching the given articles (all when None),
+        ranked by the label's probability times the two claims' similarity."""
         query = (
             "SELECT r.claim_a, r.claim_b, r.label, r.probs, r.score, r.similarity FROM relations r "
             "JOIN claims ca ON ca.id = r.claim_a JOIN claims cb ON cb.id = r.claim_b "
@@ -131,7 +132,8 @@ class ClaimStore:
             marks = ",".join("?" * len(article_hashes))
             query += f" AND (ca.article_hash IN ({marks}) OR cb.article_hash IN ({marks}))"
             parameters += list(article_hashes) * 2
-        query += " ORDER BY r.score DESC, r.claim_a, r.claim_b"
+        # Central disputes first: a confident label on two claims about the same thing.
+        query += " ORDER BY r.score * r.similarity DESC, r.claim_a, r.claim_b"
         return [Relation(a, b, label, json.loads(probs), score, similarity)
                 for a, b, label, probs, score, similarity in self.db.execute(query, parameters)]
 

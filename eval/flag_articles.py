@@ -9,6 +9,10 @@ Precision counts every contradiction or hedge flagged; recall counts the gold fl
 gold lists every within-article flag but only a selection of cross-article ones, so precision
 is a lower bound. Speaker agreement is the share of matched flags whose two speakers name the
 gold speakers (by surname or, for narration, as narration).
+
+These articles were also used while developing the attribution rules and choosing the pairing
+defaults (``k``, the similarity floor), so they measure development progress, not held-out
+performance.
 """
 
 from __future__ import annotations

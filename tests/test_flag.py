@@ -60,10 +60,14 @@ def test_seed_article_flags(flagger_parts):
     top = flagger.flags()[:15]
 
     def has(label, fragment_a, speaker_a, fragment_b, speaker_b):
+        def holds(claim, fragment, speaker):
+            return fragment in claim.text and claim.speaker == speaker
+
         return any(
-            f.label == label and {(fragment_a in c.text and c.speaker == speaker_a) for c in (f.claim_a, f.claim_b)} == {True}
-            or f.label == label and fragment_a in f.claim_a.text and f.claim_a.speaker == speaker_a
-            and fragment_b in f.claim_b.text and f.claim_b.speaker == speaker_b
+            f.label == label and (
+                holds(f.claim_a, fragment_a, speaker_a) and holds(f.claim_b, fragment_b, speaker_b)
+                or holds(f.claim_b, fragment_a, speaker_a) and holds(f.claim_a, fragment_b, speaker_b)
+            )
             for f in top
         )
 
@@ -156,7 +160,7 @@ def test_resume_after_kill_gives_the_same_store_and_output(tmp_path, shipped_mod
     assert store_content(killed_db) == store_content(tmp_path / "clean.db")
     assert (tmp_path / "killed.jsonl").read_text() == (tmp_path / "clean.jsonl").read_text()
     flags = [json.loads(line) for line in (tmp_path / "clean.jsonl").read_text().splitlines()]
-    assert flags and set(flags[0]) == {"article_a", "article_b", "claim_a", "claim_b", "label", "probs", "score"}
+    assert flags and set(flags[0]) == {"article_a", "article_b", "claim_a", "claim_b", "label", "probs", "score", "similarity"}
     assert {"text", "speaker", "verb", "proposition", "hedge_cues"} <= set(flags[0]["claim_a"])
 
 
@@ -179,7 +183,7 @@ def test_bad_inputs_are_reported_and_the_batch_completes(tmp_path, shipped_model
                      "e_huge.txt: larger than", "f_nosentences.txt: no sentences found", "g_feed.jsonl:2: malformed JSON"):
         assert expected in errors
     assert "2 articles (2 new" in errors
-    assert (tmp_path / "f.csv").read_text(encoding="utf-8").startswith("label,score,article_a,speaker_a")
+    assert (tmp_path / "f.csv").read_text(encoding="utf-8").startswith("label,score,similarity,article_a,speaker_a")
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (apt-get install chromium)")
