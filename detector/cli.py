@@ -595,5 +595,153 @@ def flag(
         raise typer.Exit(1)
 
 
+
+class SourceKind(str, Enum):
+    speaker = "speaker"
+    outlet = "outlet"
+    both = "both"
+
+
+class TruthData(str, Enum):
+    book = "book"
+    population = "population"
+    emergent = "emergent"
+
+
+class Method(str, Enum):
+    truthfinder = "truthfinder"
+    majority = "majority"
+
+
+@app.command()
+def sources(
+    store: Annotated[Path | None, typer.Option(help="A claim store from detector flag --store.")] = None,
+    flags: Annotated[Path | None, typer.Option(help="A flag JSONL file from detector flag --output (--all adds support).")] = None,
+    dataset: Annotated[TruthData | None, typer.Option(
+        help="Instead, measure on a truth-discovery benchmark: majority vote and TruthFinder side by side.")] = None,
+    by: Annotated[SourceKind, typer.Option(help="Score speakers, outlets, or both separately.")] = SourceKind.both,
+    method: Annotated[Method, typer.Option(help="truthfinder (copies count once, hedges weigh less) or majority.")] = Method.truthfinder,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write one row per source: .jsonl or .csv.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write an HTML report: the sources and the flags behind them.")] = None,
+    top: Annotated[int, typer.Option(min=0, help="Sources shown in the terminal table.")] = 30,
+    data_dir: Annotated[Path | None, typer.Option(help="Public data sets for --dataset (default: $DETECTOR_DATA or ../shared/datasets).")] = None,
+    model: ModelOption = None,
+    device: DeviceOption = Device.auto,
+) -> None:
+    """How far each source can be trusted, from who supports and who contradicts its claims.
+
+    Over a claim store or a flag file, each speaker (and each outlet) gets a reliability in [0, 1]
+    with a 90% interval and the claims behind it, each with the sources that supported,
+    contradicted or hedged it. A source nothing bears on is "unknown", never 0 or 1.
+    """
+    from detector.reliability import MajorityVote, TruthFinder, graph_from_flags, graph_from_store
+    from detector.reports import html_report, source_rows, sources_section, sources_table
+
+    if sum(x is not None for x in (store, flags, dataset)) != 1:
+        fail("give exactly one of --store, --flags or --dataset")
+    if dataset is not None:
+        _truth_benchmark(dataset.value, data_dir, model, device)
+        return
+    for path in (output, html):
+        if path is not None and not path.parent.exists():
+            fail(f"cannot write {path}: folder {path.parent} does not exist")
+    if output is not None and output.suffix.lower() not in (".jsonl", ".csv"):
+        fail(f"--output must end in .jsonl or .csv, not {output.name}")
+
+    kinds = ["speaker", "outlet"] if by == SourceKind.both else [by.value]
+    flag_list = []
+    if store is not None:
+        from detector.flagging import stored_flags
+        from detector.store import ClaimStore, StoreError
+
+        if not store.is_file():
+            fail(f"claim store not found: {store}")
+        try:
+            claim_store = ClaimStore(store)
+        except StoreError as error:
+            fail(str(error))
+        graphs = {kind: graph_from_store(claim_store, kind) for kind in kinds}
+        flag_list = stored_flags(claim_store)
+    else:
+        if not flags.is_file():
+            fail(f"flag file not found: {flags}")
+        rows, problems = _flag_rows(flags)
+        for problem in problems:
+            err.print(f"[yellow]skipped:[/] {problem}", highlight=False)
+        graphs = {kind: graph_from_flags(rows, kind) for kind in kinds}
+
+    estimator = TruthFinder if method == Method.truthfinder else MajorityVote
+    results = {}
+    for kind, (claims, relations) in graphs.items():
+        scores = list(estimator().fit(claims, relations).source_scores_.values())
+        scores.sort(key=lambda s: (s.reliability is None, -(s.reliability or 0), -s.evidence, s.source))
+        results[kind] = scores
+        if top:
+            out.print(sources_table(scores, kind, top))
+    if not any(results.values()):
+        err.print("no claims to score: the input holds none", highlight=False)
+    rows_out = [row for kind, scores in results.items() for row in source_rows(scores, kind)]
+    if output is not None:
+        _write_source_rows(rows_out, output)
+    if html is not None:
+        sections = "".join(sources_section(scores, kind) for kind, scores in results.items())
+        html.write_text(html_report(flag_list, title="detector: source reliability", extra_sections=sections),
+                        encoding="utf-8")
+
+
+def _flag_rows(path: Path) -> tuple[list[dict], list[str]]:
+    """Flag JSONL rows; a malformed line is reported with its number and skipped."""
+    rows, problems = [], []
+    required = {"article_a", "article_b", "claim_a", "claim_b", "label"}
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            problems.append(f"{path}:{number}: not a JSON object")
+            continue
+        if not isinstance(row, dict) or not required <= set(row):
+            problems.append(f"{path}:{number}: a flag needs {', '.join(sorted(required))}")
+        elif row["label"] not in LABELS:
+            problems.append(f"{path}:{number}: unknown label {row['label']!r}")
+        else:
+            rows.append(row)
+    return rows, problems
+
+
+def _write_source_rows(rows: list[dict], path: Path) -> None:
+    if path.suffix.lower() == ".jsonl":
+        _write_jsonl(path, rows)
+        return
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "kind", "reliability", "low", "high", "evidence", "claims"])
+        for row in rows:
+            writer.writerow([row["source"], row["kind"], row["reliability"], row["low"], row["high"], row["evidence"],
+                             len(row["claims"])])
+
+
+def _truth_benchmark(dataset: str, data_dir: Path | None, model: str | None, device: Device) -> None:
+    from detector.truth_eval import run_dataset
+
+    try:
+        with err.status(f"running {dataset}…"):
+            report = run_dataset(dataset, data_dir or default_data_dir(), model,
+                                 "cpu" if device == Device.auto else device.value)
+    except (DataNotFoundError, ModelLoadError) as error:
+        fail(str(error))
+    table = Table(title=f"{dataset}: {report['n']} test items, {report['seconds']} s", header_style="bold")
+    table.add_column("method")
+    table.add_column("accuracy", justify="right")
+    table.add_column("published", justify="right")
+    for name, scores in report["methods"].items():
+        published = report.get("published", {}).get(name)
+        table.add_row(name, f"{scores['accuracy']:.3f}", "" if published is None else f"{published:.3f}")
+    out.print(table)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

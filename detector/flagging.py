@@ -136,13 +136,19 @@ class Flagger:
         self, article_hashes: Sequence[str] | None = None, labels: Sequence[str] = FLAG_LABELS, min_score: float = 0.0
     ) -> list[Flag]:
         """Stored flags touching the given articles, central disputes first (see :meth:`ClaimStore.relations`)."""
-        found = []
-        for relation in self.store.relations(labels, article_hashes):
-            if relation.score < min_score:
-                continue
-            claim_a, claim_b = self.store.claim(relation.claim_a), self.store.claim(relation.claim_b)
-            found.append(Flag(self.store.article_ids[claim_a.id], self.store.article_ids[claim_b.id], claim_a,
-                              claim_b, relation.label, relation.probs, round(relation.score, 4),
-                              round(relation.similarity, 4)))
-        return found
+        return stored_flags(self.store, article_hashes, labels, min_score)
 
+
+def stored_flags(
+    store: ClaimStore, article_hashes: Sequence[str] | None = None, labels: Sequence[str] = FLAG_LABELS,
+    min_score: float = 0.0,
+) -> list[Flag]:
+    """The flags in a store (no model needed), central disputes first."""
+    found = []
+    for relation in store.relations(labels, article_hashes):
+        if relation.score < min_score:
+            continue
+        claim_a, claim_b = store.claim(relation.claim_a), store.claim(relation.claim_b)
+        found.append(Flag(store.article_ids[claim_a.id], store.article_ids[claim_b.id], claim_a, claim_b,
+                          relation.label, relation.probs, round(relation.score, 4), round(relation.similarity, 4)))
+    return found

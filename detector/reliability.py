@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import betaincinv
 from sklearn.exceptions import NotFittedError
 
-from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, parse_label
+from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, LABELS, parse_label
 
 INTERVAL_MASS = 0.9
 """The central mass of the Beta posterior reported as ``low``..``high``."""
@@ -397,3 +397,36 @@ def _cosine_change(before: np.ndarray, after: np.ndarray) -> float:
     """1 - cosine similarity of two trust vectors (0 for empty ones)."""
     norms = float(np.linalg.norm(before) * np.linalg.norm(after))
     return 0.0 if norms == 0 else 1.0 - float(before @ after) / norms
+
+
+def graph_from_store(store, by: str = "speaker") -> tuple[list[SourceClaim], list[Relation]]:
+    """A :class:`~detector.store.ClaimStore` as a claim graph: each claim credited to its speaker
+    (``by="speaker"``) or to its article's outlet (``by="outlet"``), every scored pair a relation.
+
+    Copies are recognised on the proposition (the claim without its attribution frame), since
+    two outlets quoting one statement frame it differently.
+    """
+    claims = [
+        SourceClaim(c.id, c.speaker if by == "speaker" else store.outlets[c.id], c.proposition or c.text,
+                    hedged=bool(c.hedge_cues))
+        for c in store.claims
+    ]
+    relations = [Relation(r.claim_a, r.claim_b, r.label, r.score) for r in store.relations(LABELS)]
+    return claims, relations
+
+
+def graph_from_flags(rows: Sequence[Mapping], by: str = "speaker") -> tuple[list[SourceClaim], list[Relation]]:
+    """Flag rows (the JSONL schema of ``detector flag``) as a claim graph; outlets are the articles."""
+    claims: dict[str, SourceClaim] = {}
+    relations = []
+    for row in rows:
+        ids = []
+        for side in ("a", "b"):
+            claim = row[f"claim_{side}"]
+            claim_id = claim.get("id") or f"{row[f'article_{side}']}:{claim['text']}"
+            source = claim["speaker"] if by == "speaker" else row[f"article_{side}"]
+            claims.setdefault(claim_id, SourceClaim(claim_id, source, claim.get("proposition") or claim["text"],
+                                                    hedged=bool(claim.get("hedge_cues"))))
+            ids.append(claim_id)
+        relations.append(Relation(ids[0], ids[1], row["label"], float(row.get("score", 1.0))))
+    return list(claims.values()), relations

@@ -1,4 +1,4 @@
-"""Reports people read: the terminal table of flags, flag files (JSONL/CSV) and the HTML page.
+"""Reports people read: tables of flags and sources, flag files (JSONL/CSV) and the HTML page.
 
 The HTML report is one self-contained static file (inline CSS, no scripts, no external links).
 Every piece of article text goes through :func:`html.escape`, so markup inside an article, a
@@ -18,6 +18,7 @@ from rich.table import Table
 from detector.claims import Claim
 from detector.flagging import Flag
 from detector.labels import LABELS
+from detector.reliability import SourceScore
 
 FLAG_CSV_COLUMNS = [
     "label", "score", "similarity", "article_a", "speaker_a", "verb_a", "claim_a", "article_b", "speaker_b", "verb_b", "claim_b",
@@ -97,6 +98,7 @@ h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2.5rem; }
 mark { background: #ffe08a; padding: 0 .1rem; border-radius: .2rem; }
 .probs { color: #666; font-size: .8rem; margin-top: .3rem; }
 a { color: #2457a6; }
+details { border-top: 1px solid #ddd; padding: .5rem 0; } summary { cursor: pointer; }
 """
 
 
@@ -125,6 +127,7 @@ def html_report(flags: Sequence[Flag], title: str = "detector: flagged claims", 
             f"{_claim_html(flag.claim_a, flag.article_a, a, b)}{_claim_html(flag.claim_b, flag.article_b, b, a)}</section>"
         )
     body = "\n".join(rows) or "<p>No contradictions or hedges were found.</p>"
+    body = f"<h2>Flags</h2>{body}" if extra_sections else body
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
@@ -133,3 +136,64 @@ def html_report(flags: Sequence[Flag], title: str = "detector: flagged claims", 
         "Claim B contradicts or hedges claim A; hedge cues are highlighted.</p>"
         f"{body}{extra_sections}</body></html>\n"
     )
+
+
+def _interval(score: SourceScore) -> str:
+    if score.reliability is None:
+        return "unknown"
+    return f"{score.reliability:.2f} ({score.low:.2f}–{score.high:.2f})"
+
+
+def sources_table(scores: Sequence[SourceScore], kind: str, limit: int = 30) -> Table:
+    """Sources, most reliable first, unknown ones last, as a rich table; the counts are of other
+    sources supporting, contradicting and hedging the source's claims (names: JSON and HTML)."""
+    from rich.markup import escape
+
+    table = Table(title=f"{len(scores)} sources by {kind}" + (f" (top {limit} shown)" if len(scores) > limit else ""),
+                  header_style="bold")
+    table.add_column("source", ratio=3)
+    table.add_column("reliability", justify="right")
+    table.add_column("90% interval", justify="right")
+    table.add_column("claims", justify="right")
+    table.add_column("support", justify="right")
+    table.add_column("conflict", justify="right")
+    table.add_column("hedge", justify="right")
+    for score in scores[:limit]:
+        def count(field: str) -> str:
+            return str(len({name for claim in score.claims for name in getattr(claim, field)}))
+
+        known = score.reliability is not None
+        table.add_row(escape(score.source), f"{score.reliability:.2f}" if known else "unknown",
+                      f"{score.low:.2f}–{score.high:.2f}" if known else "", str(len(score.claims)),
+                      count("supported_by"), count("contradicted_by"), count("hedged_by"))
+    return table
+
+
+def source_rows(scores: Sequence[SourceScore], kind: str) -> list[dict]:
+    """One JSON-ready row per source, with the claims and evidence behind its score."""
+    return [{
+        "source": s.source, "kind": kind, "reliability": s.reliability, "low": s.low, "high": s.high,
+        "evidence": round(s.evidence, 4),
+        "claims": [{"id": c.claim_id, "text": c.text, "confidence": c.confidence, "supported_by": c.supported_by,
+                    "contradicted_by": c.contradicted_by, "hedged_by": c.hedged_by, "copies_of": c.copies_of}
+                   for c in s.claims],
+    } for s in scores]
+
+
+def sources_section(scores: Sequence[SourceScore], kind: str) -> str:
+    """An HTML section listing each source's reliability and the claims behind it."""
+    items = []
+    for score in scores:
+        claims = "".join(
+            f"<li>{html.escape(c.text)} <span class=\"meta\">confidence "
+            f"{'unknown' if c.confidence is None else f'{c.confidence:.2f}'}"
+            + "".join(f" · {label} {html.escape(', '.join(names))}" for label, names in (
+                ("supported by", c.supported_by), ("contradicted by", c.contradicted_by),
+                ("hedged by", c.hedged_by), ("same wording as", c.copies_of)) if names)
+            + "</span></li>"
+            for c in score.claims
+        )
+        items.append(f"<details><summary><span class=\"who\">{html.escape(score.source)}</span> · "
+                     f"reliability {html.escape(_interval(score))} · evidence {score.evidence:.1f} · "
+                     f"{len(score.claims)} claims</summary><ul>{claims}</ul></details>")
+    return f"<h2>Sources by {html.escape(kind)}</h2>" + "".join(items)

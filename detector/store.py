@@ -66,15 +66,17 @@ class ClaimStore:
         self.path = str(path)
         self.claims: list[Claim] = []
         self.article_ids: dict[str, str] = {}  # claim id -> article id
+        self.outlets: dict[str, str] = {}  # claim id -> the article's outlet, else its id
         self._embeddings: list[np.ndarray] = []
         self._positions: dict[str, int] = {}
-        for data, embedding, article_id in self.db.execute(
-            "SELECT c.data, c.embedding, a.id FROM claims c JOIN articles a ON a.hash = c.article_hash "
+        for data, embedding, article_id, outlet in self.db.execute(
+            "SELECT c.data, c.embedding, a.id, a.outlet FROM claims c JOIN articles a ON a.hash = c.article_hash "
             "ORDER BY a.position, c.position"
         ):
             claim = Claim.from_dict(json.loads(data))
             self.claims.append(claim)
             self.article_ids[claim.id] = article_id
+            self.outlets[claim.id] = outlet or article_id
             self._embeddings.append(np.frombuffer(embedding, dtype=np.float32))
 
     def check_models(self, scorer: str, embedder: str) -> None:
@@ -117,6 +119,7 @@ class ClaimStore:
         for claim, embedding in zip(claims, embeddings):
             self.claims.append(claim)
             self.article_ids[claim.id] = article.id
+            self.outlets[claim.id] = article.outlet or article.id
             self._embeddings.append(np.asarray(embedding, dtype=np.float32))
 
     def relations(self, labels: Sequence[str], article_hashes: Sequence[str] | None = None) -> list[Relation]:

@@ -3,7 +3,9 @@
     python -m eval.run_all [--model PATH_OR_HUB_ID] [--device auto|cpu|cuda] [--data-dir DIR]
 
 Writes one report per benchmark (``eval/results/<name>.json``, the schema of ``detector eval
---report``) and ``eval/results/README.md``, the table the README and the model card quote.
+--report``), one per truth-discovery benchmark (``eval/results/truth_<name>.json``, see
+:mod:`detector.truth_eval`), and ``eval/results/README.md``, the tables the README and the model
+card quote.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from detector.labels import LABELS
 from detector.public_data import default_data_dir
 from detector.hedge_classifier import load_hedge_classifier
 from detector.scoring import NLIScorer, default_model_path
+from detector.truth_eval import DATASETS as TRUTH_DATASETS
+from detector.truth_eval import run_dataset
 
 RESULTS = Path(__file__).parent / "results"
 PROJECT_TEST = Path(__file__).parent.parent / "datasets" / "claim_pairs_test.jsonl"
@@ -59,6 +63,17 @@ def markdown_table(reports: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def truth_table(reports: list[dict]) -> str:
+    """Source reliability (truth discovery): every method's accuracy, side by side."""
+    lines = ["| truth discovery (test) | n | method | accuracy | published |", "|---|---|---|---|---|"]
+    for report in reports:
+        for name, scores in report["methods"].items():
+            published = report.get("published", {}).get(name)
+            lines.append(f"| {report['dataset']} | {report['n']} | {name} | **{scores['accuracy']:.3f}** | "
+                         f"{'' if published is None else f'{published:.3f}'} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=None, help="folder or hub id; default: the shipped model")
@@ -89,12 +104,22 @@ def main() -> None:
         console.print(f"{name}: {headline(report)[0]} {headline(report)[1]:.3f}")
         reports.append(report)
 
-    table = markdown_table(reports)
+    truth_reports = []
+    for dataset in TRUTH_DATASETS:
+        report = run_dataset(dataset, args.data_dir, args.model, scorer.device, args.batch_size)
+        (args.output / f"truth_{dataset}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        console.print(f"truth discovery, {dataset}: " + ", ".join(
+            f"{name} {scores['accuracy']:.3f}" for name, scores in report["methods"].items()))
+        truth_reports.append(report)
+
+    table = markdown_table(reports) + "\n\n" + truth_table(truth_reports)
     hedge_detector = "the model folder's hedge classifier" if hedge_classifier else "the hedge-cue lexicon"
     (args.output / "README.md").write_text(
         f"# Benchmark results\n\nModel: `{scorer.model_name}`. Written by `python -m eval.run_all` "
         f"in {time.perf_counter() - started:.0f} s. Szeged rows measure sentence-level hedge detection "
-        f"({hedge_detector}).\n\n{table}\n",
+        f"({hedge_detector}). Truth-discovery rows: majority vote and TruthFinder on the claim graph "
+        f"(`detector sources --dataset`); on emergent, stances come from this model (`/detector`) or from the "
+        f"gold annotation (`/gold`).\n\n{table}\n",
         encoding="utf-8",
     )
     print(table)
