@@ -453,7 +453,7 @@ def train(
     except (DataNotFoundError, InputFileError, ValueError) as error:
         fail(str(error))
     counts = Counter(p.label for p in train_pairs)
-    err.print(f"training on {len(train_pairs)} pairs ({', '.join(f'{counts[l]} {l}' for l in LABELS)}); "
+    err.print(f"training on {len(train_pairs)} pairs ({', '.join(f'{counts[label]} {label}' for label in LABELS)}); "
               f"dev {len(dev_pairs)} pairs", highlight=False)
     started = time.perf_counter()
     try:
@@ -736,11 +736,19 @@ def _truth_benchmark(dataset: str, data_dir: Path | None, model: str | None, dev
     table = Table(title=f"{dataset}: {report['n']} test items, {report['seconds']} s", header_style="bold")
     table.add_column("method")
     table.add_column("accuracy", justify="right")
+    structured = "contested" in report
+    if structured:
+        table.add_column("ties as wrong", justify="right")
+        table.add_column(f"contested ({report['contested']})", justify="right")
     table.add_column("published", justify="right")
     for name, scores in report["methods"].items():
         published = report.get("published", {}).get(name)
-        table.add_row(name, f"{scores['accuracy']:.3f}", "" if published is None else f"{published:.3f}")
+        extra = [f"{scores['ties_as_wrong']:.3f}", f"{scores['contested_accuracy']:.3f}"] if structured else []
+        table.add_row(name, f"{scores['accuracy']:.3f}", *extra, "" if published is None else f"{published:.3f}")
     out.print(table)
+    if structured:
+        err.print(f"the gold value was claimed by some source for {report['gold_value_claimed']} of "
+                  f"{report['n']}; contested: gold items on which the sources disagree")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -33,6 +33,7 @@ from detector.reliability import MajorityVote, Relation, SourceClaim, TruthFinde
 from detector.truth_data import (
     POPULATION_TOLERANCE,
     EmergentClaim,
+    ObjectClaim,
     TruthDataset,
     load_books,
     load_emergent_veracity,
@@ -63,20 +64,39 @@ def chosen_values(data: TruthDataset, confidence: dict[str, float | None]) -> di
     return chosen
 
 
+def contested_objects(data: TruthDataset) -> set[str]:
+    """Gold objects on which the sources give more than one value: where a method has to choose."""
+    values: dict[str, set] = {}
+    for claim in data.claims:
+        values.setdefault(claim.object, set()).add(claim.value)
+    return {obj for obj in data.truths if len(values.get(obj, ())) > 1}
+
+
 def structured_scores(data: TruthDataset, chosen: dict[str, list]) -> dict:
-    """Accuracy (expected over remaining ties) against the gold values, with the dataset's extra measures."""
-    correct = similarity = within = 0.0
+    """Accuracy (expected over remaining ties) against the gold values, with the dataset's extra measures.
+
+    ``ties_as_wrong`` counts an unresolved tie as a miss, and ``contested_accuracy`` is the
+    accuracy on :func:`contested_objects` only: published set-ups differ on both, so they are
+    reported to make the comparison readable.
+    """
+    contested = contested_objects(data)
+    correct = similarity = within = untied = on_contested = 0.0
     for obj, truth in data.truths.items():
         values = chosen.get(obj, [])
         if not values:
             continue  # nobody claimed a value: counts as wrong
-        correct += sum(data.same_value(v, truth) for v in values) / len(values)
+        right = sum(data.same_value(v, truth) for v in values) / len(values)
+        correct += right
+        untied += right if len(values) == 1 else 0.0
+        on_contested += right if obj in contested else 0.0
         similarity += sum(data.similarity(v, truth) for v in values) / len(values)
         if data.name == "population":
             within += sum(abs(v - truth) <= POPULATION_TOLERANCE * truth for v in values) / len(values)
     n = len(data.truths)
     scores = {"accuracy": round(correct / n, 4),
-              "ties": sum(len(v) > 1 for obj, v in chosen.items() if obj in data.truths)}
+              "ties": sum(len(v) > 1 for obj, v in chosen.items() if obj in data.truths),
+              "ties_as_wrong": round(untied / n, 4),
+              "contested_accuracy": round(on_contested / len(contested), 4) if contested else None}
     if data.name == "book":
         scores["mean_author_similarity"] = round(similarity / n, 4)
     else:
@@ -97,6 +117,14 @@ def source_summary(model, count: int = 5, min_claims: int = 5) -> dict:
     return {"most_reliable": [row(s) for s in scored[:count]], "least_reliable": [row(s) for s in scored[-count:]]}
 
 
+def _claims_by_gold_object(data: TruthDataset) -> dict[str, list[ObjectClaim]]:
+    by_object: dict[str, list[ObjectClaim]] = {}
+    for claim in data.claims:
+        if claim.object in data.truths:
+            by_object.setdefault(claim.object, []).append(claim)
+    return by_object
+
+
 def run_structured(data: TruthDataset) -> dict:
     relations = structured_relations(data.claims, data.similarity)
     majority = MajorityVote().fit(data.claims, relations)
@@ -109,6 +137,9 @@ def run_structured(data: TruthDataset) -> dict:
     return {"dataset": data.name, "n": len(data.truths), "claims": len(data.claims),
             "sources": len({c.source for c in data.claims}), "relations": len(relations),
             "covered": len(set(data.truths) & {c.object for c in data.claims}),
+            "contested": len(contested_objects(data)),
+            "gold_value_claimed": sum(any(data.same_value(c.value, data.truths[c.object]) for c in claims)
+                                      for claims in _claims_by_gold_object(data).values()),
             "methods": methods, "published": PUBLISHED.get(data.name, {}),
             "sources_truthfinder": source_summary(truthfinder)}
 

@@ -64,13 +64,20 @@ def markdown_table(reports: list[dict]) -> str:
 
 
 def truth_table(reports: list[dict]) -> str:
-    """Source reliability (truth discovery): every method's accuracy, side by side."""
-    lines = ["| truth discovery (test) | n | method | accuracy | published |", "|---|---|---|---|---|"]
+    """Source reliability (truth discovery): every method's accuracy, side by side; for the
+    structured sets also with ties counted wrong and on the contested items only."""
+    def cell(value):
+        return "" if value is None else f"{value:.3f}"
+
+    lines = ["| truth discovery (test) | n | method | accuracy | ties as wrong | contested (n) | published |",
+             "|---|---|---|---|---|---|---|"]
     for report in reports:
         for name, scores in report["methods"].items():
-            published = report.get("published", {}).get(name)
+            contested = (f"{scores['contested_accuracy']:.3f} ({report['contested']})"
+                         if "contested" in report else "")
             lines.append(f"| {report['dataset']} | {report['n']} | {name} | **{scores['accuracy']:.3f}** | "
-                         f"{'' if published is None else f'{published:.3f}'} |")
+                         f"{cell(scores.get('ties_as_wrong'))} | {contested} | "
+                         f"{cell(report.get('published', {}).get(name))} |")
     return "\n".join(lines)
 
 

@@ -247,3 +247,18 @@ def test_missing_files_raise_data_not_found(tmp_path):
     for loader in (load_books, load_population, load_emergent_veracity):
         with pytest.raises(DataNotFoundError, match="data file not found"):
             loader(tmp_path)
+
+
+def test_structured_scores_report_ties_and_contested_items_separately():
+    from detector.truth_data import ObjectClaim, TruthDataset
+    from detector.truth_eval import structured_scores
+
+    claims = [ObjectClaim("1", "a", value=10, object="x"), ObjectClaim("2", "b", value=10, object="x"),
+              ObjectClaim("3", "a", value=5, object="y"), ObjectClaim("4", "b", value=6, object="y")]
+    data = TruthDataset("toy", claims, {"x": 10, "y": 5}, lambda u, v: float(u == v), lambda u, v: u == v)
+    # x is settled by both sources; y is a tie between 5 (right) and 6 (wrong)
+    scores = structured_scores(data, {"x": [10], "y": [5, 6]})
+    assert scores["accuracy"] == 0.75  # the tie counts as half right
+    assert scores["ties_as_wrong"] == 0.5
+    assert scores["contested_accuracy"] == 0.5  # only y is contested
+    assert scores["ties"] == 1

@@ -60,8 +60,10 @@ def test_empty_store_gives_no_rows_and_no_crash(tmp_path):
 
 
 def flag(a_id, a_speaker, b_id, b_speaker, label, score=0.9):
-    claim = lambda i, s: {"id": i, "text": f"claim {i}", "speaker": s, "verb": "said", "proposition": f"claim {i}",
-                          "hedge_cues": []}
+    def claim(claim_id, speaker):
+        return {"id": claim_id, "text": f"claim {claim_id}", "speaker": speaker, "verb": "said",
+                "proposition": f"claim {claim_id}", "hedge_cues": []}
+
     return {"article_a": "x", "article_b": "y", "claim_a": claim(a_id, a_speaker), "claim_b": claim(b_id, b_speaker),
             "label": label, "probs": {}, "score": score}
 
