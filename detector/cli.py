@@ -10,6 +10,7 @@ import json
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -56,6 +57,37 @@ DeviceOption = Annotated[Device, typer.Option(help="Where to run the model: auto
 BatchOption = Annotated[int, typer.Option(min=1, help="Pairs per model batch.")]
 
 
+class Backend(str, Enum):
+    torch = "torch"
+    onnx = "onnx"
+
+
+class Precision(str, Enum):
+    auto = "auto"
+    fp32 = "fp32"
+    bf16 = "bf16"
+    fp16 = "fp16"
+
+
+BackendOption = Annotated[Backend, typer.Option(
+    help="How the model runs: torch, or onnx (ONNX Runtime on the model folder's int8 export, CPU only; "
+    "make it with detector export-onnx).")]
+PrecisionOption = Annotated[Precision, typer.Option(
+    help="torch's number format: auto is fp16 on a GPU, bf16 on a CPU with bf16 units (AMX, AVX512-BF16), "
+    "else fp32.")]
+ThreadsOption = Annotated[int | None, typer.Option(min=1, help="CPU threads for the model (default: one per core).",
+                                                   show_default=False)]
+
+
+@dataclass
+class Speed:
+    """How a scorer runs, as the command line asked."""
+
+    backend: Backend = Backend.torch
+    precision: Precision = Precision.auto
+    threads: int | None = None
+
+
 def fail(message: str) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(2)
@@ -69,13 +101,14 @@ def main() -> None:
     """
 
 
-def _load_scorer(model: str | None, device: Device, max_length: int | None) -> NLIScorer:
+def _load_scorer(model: str | None, device: Device, max_length: int | None, speed: Speed) -> NLIScorer:
     # transformers' own load report and progress bars would bury the one-line answers.
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     try:
         with err.status("loading model…"):
-            return NLIScorer(model, device=device.value, max_length=max_length)
+            return NLIScorer(model, device=device.value, max_length=max_length, backend=speed.backend.value,
+                             precision=speed.precision.value, threads=speed.threads)
     except ModelLoadError as error:
         fail(str(error))
 
@@ -140,6 +173,9 @@ def score(
     json_output: Annotated[bool, typer.Option("--json", help="Print the result of a single pair as JSON.")] = False,
     model: ModelOption = None,
     device: DeviceOption = Device.auto,
+    backend: BackendOption = Backend.torch,
+    precision: PrecisionOption = Precision.auto,
+    threads: ThreadsOption = None,
     both_directions: Annotated[
         bool, typer.Option("--both-directions", help="Also score (B, A) and pool the two: contradiction and neutral "
                            "are averaged, entailment and hedge keep the A-to-B split.")
@@ -157,14 +193,15 @@ def score(
     if input is not None:
         if claim_a is not None or claim_b is not None:
             fail("give either two claims or --input, not both")
-        skipped = _score_file(input, output, model, device, both_directions, batch_size, max_length)
+        skipped = _score_file(input, output, model, device, both_directions, batch_size, max_length,
+                              Speed(backend, precision, threads))
         raise typer.Exit(1 if skipped else 0)
     if claim_a is None or claim_b is None:
         fail("give two claims (claim A and claim B), or --input FILE")
     for name, claim in (("A", claim_a), ("B", claim_b)):
         if not claim.strip():
             fail(f"claim {name} is empty")
-    scorer = _load_scorer(model, device, max_length)
+    scorer = _load_scorer(model, device, max_length, Speed(backend, precision, threads))
     result = scorer.predict([(claim_a, claim_b)], batch_size=1, both_directions=both_directions)[0]
     if result.truncated:
         _warn_truncated("claims", scorer.max_length)
@@ -176,7 +213,7 @@ def score(
 
 def _score_file(
     input: Path, output: Path | None, model: str | None, device: Device,
-    both_directions: bool, batch_size: int, max_length: int | None,
+    both_directions: bool, batch_size: int, max_length: int | None, speed: Speed,
 ) -> int:
     """Score a pair file; return how many lines were skipped."""
     try:
@@ -187,7 +224,7 @@ def _score_file(
         err.print(f"[yellow]skipped[/] {problem}", highlight=False)
     if output is not None and output.resolve() == input.resolve():
         fail("--output would overwrite --input")
-    scorer = _load_scorer(model, device, max_length)
+    scorer = _load_scorer(model, device, max_length, speed)
     try:
         writer = ResultWriter(output, CSV_COLUMNS) if output else None
     except (InputFileError, OSError) as error:
@@ -196,10 +233,14 @@ def _score_file(
     counts: Counter[str] = Counter()
     with _progress("scoring") as progress:
         task = progress.add_task("scoring", total=len(records))
-        for start in range(0, len(records), batch_size):
-            batch = records[start : start + batch_size]
+        # Chunks of many batches: length bucketing needs pairs to sort, and each chunk's results
+        # are written before the next is scored.
+        chunk = batch_size * 32
+        for start in range(0, len(records), chunk):
+            batch = records[start : start + chunk]
             results = scorer.predict([(r.claim_a, r.claim_b) for r in batch], batch_size=batch_size,
-                                     both_directions=both_directions)
+                                     both_directions=both_directions,
+                                     on_batch=lambda done: progress.advance(task, done))
             for record, result in zip(batch, results):
                 if result.truncated:
                     _warn_truncated(f"{input}:{record.line}", scorer.max_length)
@@ -210,7 +251,6 @@ def _score_file(
                 else:
                     print(json.dumps(row, ensure_ascii=False), flush=True)
                 counts[result.label] += 1
-            progress.advance(task, len(batch))
     if writer is not None:
         writer.close()
     summary = ", ".join(f"{counts[label]} {label}" for label in LABELS)
@@ -298,6 +338,9 @@ def eval_command(
                                           "on the same pairs and print them side by side.")] = False,
     model: ModelOption = None,
     device: DeviceOption = Device.auto,
+    backend: BackendOption = Backend.torch,
+    precision: PrecisionOption = Precision.auto,
+    threads: ThreadsOption = None,
     batch_size: BatchOption = 32,
     limit: Annotated[int | None, typer.Option(min=1, help="Evaluate a fixed random sample of this many pairs.",
                                               show_default=False)] = None,
@@ -349,7 +392,8 @@ def eval_command(
     for model_name in (models if compare else [model]):
         model_name = None if model_name in (None, "default") else model_name
         # Hedge-sentence sets need no NLI model: only the model folder's hedge classifier.
-        scorer = _load_scorer(model_name, device, None) if labels is not None else None
+        scorer = (_load_scorer(model_name, device, None, Speed(backend, precision, threads))
+                  if labels is not None else None)
         classifier = load_hedge_classifier(default_model_path() if model_name is None else Path(model_name)) if labels is None else None
         with _progress(f"{name} · {scorer.model_name if scorer else 'hedge detection'}") as progress:
             task = progress.add_task("eval", total=len(items))
@@ -473,6 +517,35 @@ def train(
     out.print(table)
 
 
+@app.command("export-onnx")
+def export_onnx_command(
+    model: Annotated[Path | None, typer.Option("--model", "-m", help="A local model folder. Default: the shipped model.",
+                                               show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the file. Default: "
+                                                "MODEL/onnx/model_qint8.onnx, where --backend onnx looks.",
+                                                show_default=False)] = None,
+) -> None:
+    """Export a model to ONNX with int8 weights, for --backend onnx (ONNX Runtime on the CPU).
+
+    Fastest on CPUs without bf16 units; costs a little accuracy (see eval/README.md). Needs the
+    [onnx] extra: pip install -e '.[onnx]'.
+    """
+    try:
+        from detector.backends import export_onnx
+    except ImportError as error:
+        fail(f"{error.name} is missing: pip install -e '.[onnx]'")
+    folder = model or default_model_path()
+    if not (folder / "config.json").is_file() or not any(folder.glob("*.safetensors")):
+        fail(f"{folder} is not a model folder with safetensors weights")
+    hf_logging.set_verbosity_error()
+    try:
+        with err.status(f"exporting {folder}…"):
+            written = export_onnx(folder, output)
+    except ImportError as error:
+        fail(f"{error.name} is missing: pip install -e '.[onnx]'")
+    out.print(f"wrote {written} ({written.stat().st_size / 1e6:.1f} MB)", highlight=False)
+
+
 @app.command("train-hedges")
 def train_hedges(
     output: Annotated[Path, typer.Option("--output", "-o", help="JSON file to write, normally "
@@ -527,6 +600,9 @@ def flag(
     top: Annotated[int, typer.Option(min=0, help="Flags shown in the terminal table.")] = 20,
     model: ModelOption = None,
     device: DeviceOption = Device.auto,
+    backend: BackendOption = Backend.torch,
+    precision: PrecisionOption = Precision.auto,
+    threads: ThreadsOption = None,
     batch_size: BatchOption = 32,
 ) -> None:
     """Flag contradictions and hedges between the attributed claims of articles.
@@ -547,7 +623,7 @@ def flag(
             fail(f"cannot write {path}: folder {path.parent} does not exist")
     if output is not None and output.suffix.lower() not in (".jsonl", ".csv"):
         fail(f"--output must end in .jsonl or .csv, not {output.name}")
-    scorer = _load_scorer(model, device, None)
+    scorer = _load_scorer(model, device, None, Speed(backend, precision, threads))
     try:
         claim_store = ClaimStore(store if store is not None else ":memory:")
         with err.status("loading embedding model…"):

@@ -151,6 +151,8 @@ def evaluate_pairs(
         ),
         "pairs_per_second": len(pairs) / elapsed if elapsed > 0 else 0.0,
         "device": scorer.device,
+        "backend": scorer.backend,
+        "precision": scorer.precision,
         "truncated": sum(row["truncated"] for row in rows),
     }
     if dataset == "fnc1":

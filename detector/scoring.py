@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 
+from detector.backends import BackendError, OnnxRunner, TorchRunner, length_batches, resolve_precision
 from detector.calibration import calibrated_probs, load_temperature
 from detector.hedge_classifier import HedgeClassifier, load_hedge_classifier
 from detector.hedges import HedgeCue, find_hedge_cues
@@ -158,6 +159,10 @@ class NLIScorer:
     Only safetensors weights are loaded and no remote code is run. ``hedge_classifier`` judges
     whether each claim is uncertain; by default the one in the model's folder, else the one
     shipped with the default model, else none (the cue lexicon decides).
+
+    ``backend`` and ``precision`` choose how the model runs (:mod:`detector.backends`): ``torch``
+    at ``auto`` precision is fp16 on a GPU, bf16 on a CPU with bf16 units, else fp32; ``onnx``
+    runs the folder's int8 export with ONNX Runtime on the CPU. ``threads`` caps CPU threads.
     """
 
     def __init__(
@@ -167,6 +172,9 @@ class NLIScorer:
         max_length: int | None = None,
         hedge_weight: float = DEFAULT_HEDGE_WEIGHT,
         hedge_classifier: HedgeClassifier | None = None,
+        backend: str = "torch",
+        precision: str = "auto",
+        threads: int | None = None,
     ):
         from sentence_transformers import CrossEncoder
 
@@ -193,8 +201,23 @@ class NLIScorer:
         self.index_to_label = map_model_labels(self.cross_encoder.config.id2label)
         self.temperature = load_temperature(Path(source)) if Path(source).is_dir() else 1.0
         self.max_length = self.cross_encoder.max_seq_length
+        self.tokenizer = self.cross_encoder.tokenizer
         self.hedge_weight = hedge_weight
         self.hedge_classifier = hedge_classifier or _shipped_hedge_classifier(Path(source))
+        self.backend = backend
+        try:
+            if backend == "torch":
+                self.precision = resolve_precision(precision, self.device)
+                self.runner = TorchRunner(self.cross_encoder.model, self.device, self.precision, threads)
+            elif backend == "onnx":
+                if self.device != "cpu" or not Path(source).is_dir():
+                    raise BackendError("--backend onnx runs a local model folder's export on the CPU "
+                                       "(use --device cpu; on a GPU, --backend torch runs in fp16)")
+                self.runner, self.precision = OnnxRunner(Path(source), threads), "int8"
+            else:
+                raise BackendError(f"unknown backend {backend!r}; use torch or onnx")
+        except BackendError as error:
+            raise ModelLoadError(str(error)) from error
 
     @staticmethod
     def _locate(model: str | Path | None) -> tuple[str, str]:
@@ -224,16 +247,29 @@ class NLIScorer:
 
     def count_tokens(self, pairs: Sequence[tuple[str, str]]) -> list[int]:
         """Token length of each pair as the model would see it without truncation."""
-        encoded = self.cross_encoder.tokenizer(
-            [a for a, _ in pairs], [b for _, b in pairs], truncation=False, verbose=False
-        )
-        return [len(ids) for ids in encoded["input_ids"]]
+        return [len(ids) for ids in self._encode(pairs)["input_ids"]]
 
-    def _four_way_probs(self, pairs: Sequence[tuple[str, str]], batch_size: int) -> np.ndarray:
+    def _encode(self, pairs: Sequence[tuple[str, str]]) -> dict[str, list[list[int]]]:
+        """Token ids of every pair, untruncated: pairs are tokenized once and padded per batch."""
+        encoded = self.tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation=False, verbose=False)
+        return dict(encoded)
+
+    def _batch_features(self, pairs: Sequence[tuple[str, str]], encoded: dict, indices: list[int]) -> dict:
+        """Padded model inputs for ``indices``; pairs over the model's length are cut here."""
+        rows = {name: [values[i] for i in indices] for name, values in encoded.items()}
+        long = [n for n, i in enumerate(indices) if len(encoded["input_ids"][i]) > self.max_length]
+        if long:
+            cut = self.tokenizer([pairs[indices[n]][0] for n in long], [pairs[indices[n]][1] for n in long],
+                                 truncation="longest_first", max_length=self.max_length)
+            for name in rows:
+                for position, n in enumerate(long):
+                    rows[name][n] = cut[name][position]
+        return dict(self.tokenizer.pad(rows, return_tensors="np"))
+
+    def _four_way_probs(self, features: dict) -> np.ndarray:
         """Model probabilities in ``LABELS`` order, after the model's temperature; hedge is 0 for a 3-way model."""
-        logits = self.cross_encoder.predict(list(pairs), batch_size=batch_size, show_progress_bar=False)
-        raw = calibrated_probs(logits, self.temperature)
-        probs = np.zeros((len(pairs), len(LABELS)), dtype=np.float64)
+        raw = calibrated_probs(self.runner(features), self.temperature)
+        probs = np.zeros((len(raw), len(LABELS)), dtype=np.float64)
         for index, label in self.index_to_label.items():
             probs[:, LABELS.index(label)] = raw[:, index]
         return probs
@@ -245,8 +281,10 @@ class NLIScorer:
         both_directions: bool = False,
         on_batch: Callable[[int], None] | None = None,
     ) -> list[PairScore]:
-        """Score (claim A, claim B) pairs, ``batch_size`` at a time.
+        """Score (claim A, claim B) pairs in batches of similar length.
 
+        ``batch_size`` is the number of pairs per batch for pairs of 64 tokens; batches of
+        shorter pairs hold more, of longer ones fewer (:func:`~detector.backends.length_batches`).
         ``both_directions`` also scores (B, A) and pools the two (:func:`combine_directions`).
         ``on_batch`` is called with the number of pairs done after each batch (for progress bars).
         Raises ``ValueError`` for an empty claim.
@@ -254,19 +292,28 @@ class NLIScorer:
         for number, (claim_a, claim_b) in enumerate(pairs, start=1):
             if not claim_a.strip() or not claim_b.strip():
                 raise ValueError(f"pair {number}: claim {'A' if not claim_a.strip() else 'B'} is empty")
-        # Batches of similar length waste little on padding; results come back in input order.
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        if not pairs:
+            return []
+        reversed_pairs = [(b, a) for a, b in pairs]
+        forward = self._encode(pairs)
+        reverse = self._encode(reversed_pairs) if both_directions else None
+        lengths = [len(ids) for ids in forward["input_ids"]]
         scores: list[PairScore | None] = [None] * len(pairs)
-        for start in range(0, len(order), batch_size):
-            indices = order[start : start + batch_size]
+        for indices in length_batches(lengths, batch_size, self.max_length):
+            features = self._batch_features(pairs, forward, indices)
+            reverse_features = self._batch_features(reversed_pairs, reverse, indices) if reverse else None
             batch = [pairs[i] for i in indices]
-            for index, score in zip(indices, self._score_batch(batch, batch_size, both_directions)):
+            truncated = [lengths[i] > self.max_length for i in indices]
+            for index, score in zip(indices, self._score_batch(batch, features, reverse_features, truncated)):
                 scores[index] = score
             if on_batch is not None:
                 on_batch(len(batch))
         return scores
 
-    def _score_batch(self, batch: list[tuple[str, str]], batch_size: int, both_directions: bool) -> list[PairScore]:
+    def _score_batch(
+        self, batch: list[tuple[str, str]], features: dict, reverse_features: dict | None, truncated: list[bool]
+    ) -> list[PairScore]:
+        both_directions = reverse_features is not None
         cues = [(find_hedge_cues(a), find_hedge_cues(b)) for a, b in batch]
         if self.hedge_classifier is not None:
             # The classifier learnt Wikipedia and biomedical hedging; the lexicon adds the news
@@ -278,15 +325,14 @@ class NLIScorer:
             ]
         else:
             uncertain = [(None, None)] * len(batch)
-        forward = self._four_way_probs(batch, batch_size)
+        forward = self._four_way_probs(features)
         if not self.predicts_hedge:
             forward = np.stack([
                 add_hedge_from_cues(p, ca, cb, self.hedge_weight, ua, ub)
                 for p, (ca, cb), (ua, ub) in zip(forward, cues, uncertain)
             ])
-        truncated = [n > self.max_length for n in self.count_tokens(batch)]
         if both_directions:
-            reverse = self._four_way_probs([(b, a) for a, b in batch], batch_size)
+            reverse = self._four_way_probs(reverse_features)
             if not self.predicts_hedge:
                 reverse = np.stack([
                     add_hedge_from_cues(p, cb, ca, self.hedge_weight, ub, ua)
