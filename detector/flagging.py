@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from detector.articles import Article
 from detector.claims import Claim, extract_claims
 from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE
-from detector.pairing import candidate_pairs, embed_claims
+from detector.pairing import CandidateIndex, embed_claims
 from detector.scoring import NLIScorer
 from detector.store import ClaimStore, Relation
 
@@ -82,9 +80,10 @@ class Flagger:
         same_speaker: bool = False,
         batch_size: int = 32,
     ):
-        self.scorer, self.embedder, self.store = scorer, embedder, store
-        self.k, self.min_similarity, self.max_shared = k, min_similarity, max_shared
-        self.same_speaker, self.batch_size = same_speaker, batch_size
+        self.scorer, self.embedder, self.store, self.batch_size = scorer, embedder, store, batch_size
+        self.index = CandidateIndex(k, min_similarity, max_shared, same_speaker)
+        if store.claims:
+            self.index.add(store.claims, store.embeddings)
         self._uncertain: dict[str, bool] = {}
 
     def add(self, article: Article, on_pairs: Callable[[int], None] | None = None) -> ArticleOutcome:
@@ -99,21 +98,25 @@ class Flagger:
             outcome.problem = "no sentences found"
             return outcome
         embeddings = embed_claims(self.embedder, claims)
-        pool = [*self.store.claims, *claims]
-        stored = self.store.embeddings
-        pool_embeddings = np.concatenate([stored, embeddings]) if len(stored) else embeddings
-        new = range(len(self.store.claims), len(pool))
-        candidates = candidate_pairs(pool, pool_embeddings, new, self.k, self.min_similarity, self.max_shared,
-                                     self.same_speaker)
-        self._judge_uncertainty([pool[i] for c in candidates for i in (c.first, c.second)])
-        oriented = [self._orient(pool[c.first], pool[c.second]) for c in candidates]
+        stored = len(self.index)
+        candidates = self.index.candidates(self.index.add(claims, embeddings))
+
+        def claim_at(index: int) -> Claim:
+            return self.store.claims[index] if index < stored else claims[index - stored]
+
+        self._judge_uncertainty([claim_at(i) for c in candidates for i in (c.first, c.second)])
+        oriented = [self._orient(claim_at(c.first), claim_at(c.second)) for c in candidates]
         scores = self.scorer.predict([(a.scored_text, b.scored_text) for a, b in oriented], batch_size=self.batch_size,
                                      both_directions=True, on_batch=on_pairs) if oriented else []
         relations = [
             Relation(a.id, b.id, score.label, score.probs, score.probs[score.label], candidate.similarity)
             for (a, b), score, candidate in zip(oriented, scores, candidates)
         ]
-        self.store.add_article(article, claims, embeddings, relations)
+        try:
+            self.store.add_article(article, claims, embeddings, relations)
+        except BaseException:
+            self.index.truncate(stored)  # the index holds what the store holds
+            raise
         outcome.claims, outcome.pairs_scored = len(claims), len(relations)
         outcome.new_flags = [r.label for r in relations if r.label in FLAG_LABELS]
         return outcome

@@ -4,6 +4,10 @@ Scoring every pair of claims grows quadratically; instead each new claim is comp
 its ``k`` most similar claims (cosine similarity of sentence-transformers embeddings, above a
 floor) plus up to ``max_shared`` claims that share a named entity or a number with it. The number
 of pairs therefore grows linearly with the number of claims.
+
+:class:`CandidateIndex` holds what that needs for every claim seen so far (embeddings, speakers,
+entity and number anchors) and grows one article at a time, so that adding an article costs
+one matrix-vector product per new claim rather than a pass in Python over the whole store.
 """
 
 from __future__ import annotations
@@ -65,6 +69,83 @@ class Candidate:
     reason: str  # "similar" or "shared entity"
 
 
+class CandidateIndex:
+    """Every claim seen so far, for picking candidate pairs; grows with :meth:`add`.
+
+    >>> index = CandidateIndex(k=10, min_similarity=0.3, max_shared=5)
+    >>> new = index.add(claims, embeddings)     # indices of the added claims
+    >>> index.candidates(new)                   # pairs between them and everything before
+    """
+
+    def __init__(self, k: int = 5, min_similarity: float = 0.4, max_shared: int = 3, same_speaker: bool = False):
+        self.k, self.min_similarity, self.max_shared, self.same_speaker = k, min_similarity, max_shared, same_speaker
+        self._vectors = np.zeros((0, 0), dtype=np.float32)  # rows beyond len(self) are spare capacity
+        self._speakers: list[int] = []
+        self._speaker_ids: dict[str, int] = {}
+        self._anchors: list[set[str]] = []
+        self._by_anchor: dict[str, list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self._speakers)
+
+    def add(self, claims: Sequence[Claim], embeddings: np.ndarray) -> range:
+        """Append claims with their unit-length embeddings; return their indices."""
+        start, end = len(self), len(self) + len(claims)
+        if end > len(self._vectors):  # grow by doubling: appending stays cheap on average
+            grown = np.zeros((max(end, 2 * len(self._vectors), 64), embeddings.shape[1]), dtype=np.float32)
+            if start:
+                grown[:start] = self._vectors[:start]
+            self._vectors = grown
+        self._vectors[start:end] = embeddings
+        for index, claim in enumerate(claims, start=start):
+            self._speakers.append(self._speaker_ids.setdefault(claim.speaker.lower(), len(self._speaker_ids)))
+            found = anchors(claim.text)
+            self._anchors.append(found)
+            for anchor in found:
+                self._by_anchor[anchor].append(index)
+        return range(start, end)
+
+    def truncate(self, size: int) -> None:
+        """Forget the claims from index ``size`` on (an article that could not be stored)."""
+        for index in range(size, len(self)):
+            for anchor in self._anchors[index]:
+                self._by_anchor[anchor].remove(index)
+        del self._speakers[size:], self._anchors[size:]
+
+    def candidates(self, new: Sequence[int]) -> list[Candidate]:
+        """Pairs between each claim in ``new`` and every other claim in the index.
+
+        Each unordered pair appears once, with ``first`` the earlier claim. Pairs of claims by
+        the same speaker are skipped unless ``same_speaker``. Ties in similarity go to the
+        earlier claim.
+        """
+        if not len(new) or len(self) < 2:
+            return []
+        vectors, speakers = self._vectors[:len(self)], np.asarray(self._speakers)
+        seen: set[tuple[int, int]] = set()
+        pairs: list[Candidate] = []
+        for i in new:
+            similarities = vectors @ vectors[i]
+            allowed = np.ones(len(self), dtype=bool) if self.same_speaker else speakers != speakers[i]
+            allowed[i] = False
+            ranked = np.flatnonzero(allowed)[np.argsort(-similarities[allowed], kind="stable")]
+            nearest = ranked[:self.k]
+            chosen = [(int(j), "similar") for j in nearest if similarities[j] >= self.min_similarity]
+            sharing = np.unique(np.array([j for anchor in self._anchors[i] for j in self._by_anchor[anchor]],
+                                         dtype=np.int64))
+            sharing = sharing[allowed[sharing]]
+            sharing = sharing[~np.isin(sharing, [j for j, _ in chosen])]
+            if len(sharing) and self.max_shared:
+                by_similarity = sharing[np.lexsort((sharing, -similarities[sharing]))]
+                chosen += [(int(j), "shared entity") for j in by_similarity[:self.max_shared]]
+            for j, reason in chosen:
+                key = (min(i, j), max(i, j))
+                if key not in seen:
+                    seen.add(key)
+                    pairs.append(Candidate(key[0], key[1], float(similarities[j]), reason))
+        return pairs
+
+
 def candidate_pairs(
     claims: Sequence[Claim],
     embeddings: np.ndarray,
@@ -74,34 +155,8 @@ def candidate_pairs(
     max_shared: int = 3,
     same_speaker: bool = False,
 ) -> list[Candidate]:
-    """Pairs between each claim in ``new`` and the rest of the pool (``claims``, ``embeddings``).
-
-    Each unordered pair appears once, with ``first`` the earlier of the two in the pool. Pairs of
-    claims by the same speaker are skipped unless ``same_speaker``.
-    """
-    if not len(new) or len(claims) < 2:
-        return []
-    by_anchor: dict[str, list[int]] = defaultdict(list)
-    claim_anchors = [anchors(claim.text) for claim in claims]
-    for index, found in enumerate(claim_anchors):
-        for anchor in found:
-            by_anchor[anchor].append(index)
-
-    def allowed(i: int, j: int) -> bool:
-        return i != j and (same_speaker or claims[i].speaker.lower() != claims[j].speaker.lower())
-
-    seen: set[tuple[int, int]] = set()
-    pairs: list[Candidate] = []
-    for i in new:
-        similarities = embeddings @ embeddings[i]
-        ranked = [int(j) for j in np.argsort(-similarities, kind="stable") if allowed(i, int(j))]
-        chosen = [(j, "similar") for j in ranked[:k] if similarities[j] >= min_similarity]
-        sharing = {j for anchor in claim_anchors[i] for j in by_anchor[anchor]}
-        picked = {j for j, _ in chosen}
-        chosen += [(j, "shared entity") for j in ranked if j in sharing and j not in picked][:max_shared]
-        for j, reason in chosen:
-            key = (min(i, j), max(i, j))
-            if key not in seen:
-                seen.add(key)
-                pairs.append(Candidate(key[0], key[1], float(similarities[j]), reason))
-    return pairs
+    """Pairs between each claim in ``new`` and the rest of ``claims`` (see :class:`CandidateIndex`)."""
+    index = CandidateIndex(k, min_similarity, max_shared, same_speaker)
+    if len(claims):
+        index.add(claims, embeddings)
+    return index.candidates(new)

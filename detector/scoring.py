@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 
-from detector.backends import BackendError, OnnxRunner, TorchRunner, length_batches, resolve_precision
+from detector.backends import SHAPE_STEP, BackendError, OnnxRunner, TorchRunner, length_batches, resolve_precision
 from detector.calibration import calibrated_probs, load_temperature
 from detector.hedge_classifier import HedgeClassifier, load_hedge_classifier
 from detector.hedges import HedgeCue, find_hedge_cues
@@ -264,7 +264,7 @@ class NLIScorer:
             for name in rows:
                 for position, n in enumerate(long):
                     rows[name][n] = cut[name][position]
-        return dict(self.tokenizer.pad(rows, return_tensors="np"))
+        return dict(self.tokenizer.pad(rows, pad_to_multiple_of=SHAPE_STEP, return_tensors="np"))
 
     def _four_way_probs(self, features: dict) -> np.ndarray:
         """Model probabilities in ``LABELS`` order, after the model's temperature; hedge is 0 for a 3-way model."""
