@@ -58,7 +58,7 @@ def markdown_table(reports: list[dict]) -> str:
         per_class = " · ".join(f"{label} {v['f1']:.2f}" for label, v in report["per_class"].items())
         lines.append(
             f"| {report['dataset']} | {report['n']} | {name} | **{value:.3f}** | {report['accuracy']:.3f} | "
-            f"{report['macro_f1']:.3f} | {per_class} | {ece} | {report['pairs_per_second']:.0f} | {report['device']} |"
+            f"{report['macro_f1']:.3f} | {per_class} | {ece} | {report['pairs_per_second']:.0f} | {report['device']}{' ' + report['precision'] if 'precision' in report else ''} |"
         )
     return "\n".join(lines)
 

@@ -1,6 +1,6 @@
 """Scoring throughput: the project's scorer against sentence-transformers' ``CrossEncoder.predict``.
 
-    python -m eval.score_speed [--rounds 3] [--fnc-pairs 1400] [--device cpu] [--threads N]
+    python -m eval.score_speed [--rounds 3] [--fnc-pairs 1400] [--device cpu] [--threads N] [--profile]
 
 The pairs are fixed: the project's 850 claim pairs (``datasets/claim_pairs_*.jsonl``) and a seeded
 sample of FNC-1 *training* headlines, each with the body sentence most relevant to it (short
@@ -12,7 +12,8 @@ and in fp32 (the faster of the two is the baseline of the ratios), and ``NLIScor
 (batch 32: tokens, model, temperature, hedge cues and hedge classifier) with each backend that
 runs here. Printed: pairs per second, the ratio to the baseline, the share of labels that agree
 with the fp32 CrossEncoder, and macro-F1 on the project's test split. Written to
-``eval/results/score_speed.json``.
+``eval/results/score_speed.json``. ``--profile`` also prints where one more pass of the project's
+torch scorer spends its time (cProfile, by function, own time).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: one per core)")
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--output", type=Path, default=RESULTS / "score_speed.json")
+    parser.add_argument("--profile", action="store_true", help="print where the torch scorer's time goes")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -146,6 +148,18 @@ def main() -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     console.print(f"wrote {args.output}", highlight=False)
+    if args.profile:
+        profile(contenders["detector torch"], pairs)
+
+
+def profile(contender: ScorerContender, pairs: list[tuple[str, str]]) -> None:
+    """One pass of the scorer under cProfile: the functions with the most time of their own."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(contender.labels, pairs)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
 
 
 if __name__ == "__main__":
