@@ -459,6 +459,9 @@ def train(
                                                    show_default=False)] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for sampling, augmentation and training (default: the "
                                              "recipe's, else 13).", show_default=False)] = None,
+    precision: Annotated[str | None, typer.Option(help="Training arithmetic: auto (bf16 where the CPU or GPU has bf16 "
+                                                  "units, else fp32), bf16 or fp32 (default: the recipe's, else "
+                                                  "auto).", show_default=False)] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Where the public data sets are. Default: $DETECTOR_DATA, "
                                                   "else ../shared/datasets.", show_default=False)] = None,
 ) -> None:
@@ -485,7 +488,7 @@ def train(
     if not plan.public and not plan.files:
         fail("nothing to train on: give --recipe, --public or --data")
     overrides = {"base_model": base, "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
-                 "max_length": max_length, "seed": seed, "dev_share": dev_share}
+                 "max_length": max_length, "seed": seed, "dev_share": dev_share, "precision": precision}
     for key, value in overrides.items():
         if value is not None:
             setattr(plan, key, value)

@@ -31,6 +31,8 @@ class Source:
     """Share of the drawn pairs that also get one augmented twin."""
     repeat: int = 1
     """How many times the drawn pairs (not their twins) enter the mix."""
+    label_repeat: dict[str, int] | None = None
+    """Per-label ``repeat`` for the labels it names (to oversample a rare class such as FNC-1's disagree)."""
 
 
 @dataclass
@@ -38,6 +40,11 @@ class Recipe:
     public: dict[str, Source] = field(default_factory=dict)
     files: dict[str, Source] = field(default_factory=dict)
     dev_share: float = 0.04
+    dev_files: list[str] = field(default_factory=list)
+    """Project JSONL files used only as dev (scored every epoch, never trained on)."""
+    precision: str = "auto"
+    """Training arithmetic: ``bf16`` (mixed precision; ``auto`` takes it where the CPU or GPU has
+    bf16 units) or ``fp32``. Weights are kept in fp32 either way."""
     base_model: str | None = None
     """A model folder or hub id to start from; None is the offline all-MiniLM-L6-v2."""
     epochs: int = 1
@@ -73,25 +80,32 @@ def _draw(pairs: list[LabelledPair], source: Source, rng: random.Random) -> list
         cap = (source.caps or {}).get(label)
         drawn.extend(group if cap is None or cap >= len(group) else rng.sample(group, cap))
     twins = augment_pairs([p for p in drawn if rng.random() < source.augment_share], rng)
-    return [(pair, source.repeat) for pair in drawn] + [(twin, 1) for twin in twins]
+    repeats = source.label_repeat or {}
+    return [(pair, repeats.get(pair.label, source.repeat)) for pair in drawn] + [(twin, 1) for twin in twins]
+
+
+def _read_file(root: Path, name: str) -> list[LabelledPair]:
+    pairs, _, problems = read_labelled_pairs(root / name)
+    if problems:
+        raise ValueError(f"{name}: {len(problems)} bad lines, the first: {problems[0]}")
+    return pairs
 
 
 def build_pairs(recipe: Recipe, data_dir: Path, root: Path = Path(".")) -> tuple[list[LabelledPair], list[LabelledPair]]:
     """The recipe's (train, dev) pairs.
 
     Dev is a stratified ``dev_share`` of the mix, taken before repeats are expanded, so no copy
-    of a dev pair is trained on. ``caps`` that list labels restrict a source to those labels.
+    of a dev pair is trained on, plus every pair of ``dev_files``. ``caps`` that list labels
+    restrict a source to those labels.
     """
     rng = random.Random(recipe.seed)
     mix: list[tuple[LabelledPair, int]] = []
     for name, source in recipe.public.items():
         mix.extend(_draw(TRAINING_SETS[name](data_dir), source, rng))
     for name, source in recipe.files.items():
-        pairs, _, problems = read_labelled_pairs(root / name)
-        if problems:
-            raise ValueError(f"{name}: {len(problems)} bad lines, the first: {problems[0]}")
-        mix.extend(_draw(pairs, source, rng))
+        mix.extend(_draw(_read_file(root, name), source, rng))
     train, dev = train_test_split(
         mix, test_size=recipe.dev_share, random_state=recipe.seed, stratify=[pair.label for pair, _ in mix]
     )
-    return [pair for pair, copies in train for _ in range(copies)], [pair for pair, _ in dev]
+    dev_pairs = [pair for pair, _ in dev] + [pair for name in recipe.dev_files for pair in _read_file(root, name)]
+    return [pair for pair, copies in train for _ in range(copies)], dev_pairs
