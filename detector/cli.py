@@ -472,7 +472,7 @@ def train(
     epoch checkpoint when started again with the same arguments.
     """
     from detector.recipe import Recipe, Source, build_pairs
-    from detector.training import train_cross_encoder
+    from detector.training import train_cross_encoder, uses_bf16
 
     try:
         plan = Recipe.load(recipe) if recipe else Recipe()
@@ -492,6 +492,10 @@ def train(
     for key, value in overrides.items():
         if value is not None:
             setattr(plan, key, value)
+    try:
+        uses_bf16(plan.precision)  # a bad precision fails now, not after minutes of building the mix
+    except ValueError as error:
+        fail(str(error))
 
     folder = data_dir or default_data_dir()
     try:

@@ -86,3 +86,9 @@ def test_fit_temperature_recovers_a_known_temperature():
     probs = np.exp(logits / 2) / np.exp(logits / 2).sum(axis=1, keepdims=True)
     gold = np.array([rng.choice(4, p=p) for p in probs])
     assert fit_temperature(logits, gold) == pytest.approx(2.0, rel=0.1)
+
+
+def test_unknown_precision_is_refused_before_any_data_is_read(tmp_path):
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "absent.jsonl"), "--precision", "fp8",
+                                 "--output", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "unknown training precision 'fp8'" in result.stderr
