@@ -170,6 +170,61 @@ def change_date(sentence: str, rng: random.Random) -> str | None:
     return sentence[: match.start()] + other + sentence[match.end():]
 
 
+_EXACT_COUNT = re.compile(r"(?<![\w.,$£€%/:-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%:/-]|[.,]\d)")
+_ALREADY_BOUNDED = re.compile(
+    r"\b(more than|fewer than|less than|at least|at most|over|under|about|around|some|nearly|almost|"
+    r"up to|roughly|approximately|between)\s+$|\d\s+(and|to)\s+$",
+    re.IGNORECASE,
+)
+_LOWER_BOUNDS = ("more than", "at least", "over")
+_UPPER_BOUNDS = ("fewer than", "less than", "under")
+
+
+def _round_bounds(value: int) -> tuple[int, int]:
+    """A round number below the value and one above it (47 -> 40, 50; 1,234 -> 1,200, 1,300)."""
+    step = 10 ** max(1, len(str(value)) - 2)
+    below = (value - 1) // step * step
+    return below, below + step if below + step > value else below + 2 * step
+
+
+def bound_number(sentence: str, rng: random.Random) -> tuple[str, str] | None:
+    """Replace one exact count (12 or more) with a round bound: (new sentence, label against it).
+
+    The label is that of the pair (bounded sentence as A, original sentence as B): "more than 40
+    people were killed" is made true by "47 people were killed" (entailment) and false by it when
+    the bound is 50 (contradiction). Years, dates, decimals, percentages, counts that already have
+    a bound and numbers inside names ("Flight 370") are left alone.
+    """
+    candidates = []
+    for match in _EXACT_COUNT.finditer(sentence):
+        value = int(match.group(1).replace(",", ""))
+        before = sentence[: match.start()]
+        previous_word = before.split()[-1] if before.split() else ""
+        next_word = sentence[match.end():].split()[:1]
+        if (
+            value < 12
+            or (1900 <= value <= 2100 and "," not in match.group(1))
+            or _DATE_WORD.search(previous_word)
+            or (next_word and _DATE_WORD.search(next_word[0]))
+            or previous_word[:1].isupper()
+            or _ALREADY_BOUNDED.search(before)
+        ):
+            continue
+        candidates.append((match, value))
+    if not candidates:
+        return None
+    match, value = rng.choice(candidates)
+    below, above = _round_bounds(value)
+    if rng.random() < 0.5:
+        word = rng.choice(_LOWER_BOUNDS)
+        bound, label = (below, ENTAILMENT) if rng.random() < 0.5 else (above, CONTRADICTION)
+    else:
+        word = rng.choice(_UPPER_BOUNDS)
+        bound, label = (above, ENTAILMENT) if rng.random() < 0.5 else (below, CONTRADICTION)
+    number = f"{bound:,}" if "," in match.group(1) else str(bound)
+    return sentence[: match.start()] + f"{word} {number}" + sentence[match.end():], label
+
+
 def augment_pairs(pairs: list[LabelledPair], rng: random.Random) -> list[LabelledPair]:
     """One rewritten pair per input pair, its label known by construction.
 
@@ -178,7 +233,10 @@ def augment_pairs(pairs: list[LabelledPair], rng: random.Random) -> list[Labelle
     - contradiction B: hedged (hedge);
     - neutral B: hedged, which leaves it neutral, so that a hedge frame alone is not a label;
     - a number, date word or word with a contrary in A: changed in a copy of A (contradiction),
-      so that high word overlap alone never means entailment.
+      so that high word overlap alone never means entailment;
+    - an exact count in A: turned into a round bound in a copy of A that becomes claim A, with the
+      exact sentence as B (entailment when the count meets the bound, else contradiction), so that
+      a more specific B is not read as a mismatch.
     """
     augmented = []
     for pair in pairs:
@@ -187,6 +245,8 @@ def augment_pairs(pairs: list[LabelledPair], rng: random.Random) -> list[Labelle
             changed := change_number(pair.claim_a, rng) or change_date(pair.claim_a, rng) or swap_antonym(pair.claim_a)
         ):
             augmented.append(LabelledPair(pair.claim_a, changed, CONTRADICTION, origin))
+        elif rng.random() < 0.3 and (bounded := bound_number(pair.claim_a, rng)):
+            augmented.append(LabelledPair(bounded[0], pair.claim_a, bounded[1], origin))
         elif pair.label == ENTAILMENT:
             choice = rng.random()
             if choice < 0.35:

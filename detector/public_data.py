@@ -121,7 +121,12 @@ def _detokenise(text: str) -> str:
 
 
 def load_snli(data_dir: Path, split: str = "train") -> list[LabelledPair]:
-    """SNLI (the original's dev and test files). Not one of our benchmarks: both are training data."""
+    """SNLI (the original's dev and test files). Not one of our benchmarks: both are training data.
+
+    The hypothesis is claim A and the premise claim B: our entailment means B makes A true, so the
+    more specific sentence is B. Read the other way round, SNLI's neutral pairs would teach that a
+    B adding detail to A is neutral, which is exactly what our entailment pairs look like.
+    """
     if split != "train":
         raise ValueError("SNLI is used for training only")
     folder = data_dir / "snli"
@@ -133,7 +138,7 @@ def load_snli(data_dir: Path, split: str = "train") -> list[LabelledPair]:
         ]
         for premise, hypothesis, label in zip(*lines, strict=True):
             if label.strip() in SNLI_LABELS:
-                pairs.append(LabelledPair(_detokenise(premise), _detokenise(hypothesis), SNLI_LABELS[label.strip()], "snli"))
+                pairs.append(LabelledPair(_detokenise(hypothesis), _detokenise(premise), SNLI_LABELS[label.strip()], "snli"))
     return pairs
 
 
@@ -162,13 +167,17 @@ def load_climate_fever(data_dir: Path, split: str) -> list[LabelledPair]:
 
 
 def load_sick(data_dir: Path, split: str) -> list[LabelledPair]:
-    """SICK: train is SemEval_set TRAIN + TRIAL, test is TEST. Non-commercial licence."""
+    """SICK: train is SemEval_set TRAIN + TRIAL, test is TEST. Non-commercial licence.
+
+    ``entailment_label`` says whether sentence_A entails sentence_B, so sentence_B is claim A and
+    sentence_A claim B (our entailment: B makes A true), as for SNLI.
+    """
     wanted = {"train": {"TRAIN", "TRIAL"}, "test": {"TEST"}}[split]
     path = _require(data_dir / "sick" / "SICK.txt")
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t")
         return [
-            LabelledPair(row["sentence_A"], row["sentence_B"], SICK_LABELS[row["entailment_label"]], "sick")
+            LabelledPair(row["sentence_B"], row["sentence_A"], SICK_LABELS[row["entailment_label"]], "sick")
             for row in rows
             if row["SemEval_set"].strip() in wanted
         ]
