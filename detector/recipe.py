@@ -41,7 +41,8 @@ class Recipe:
     files: dict[str, Source] = field(default_factory=dict)
     dev_share: float = 0.04
     dev_files: list[str] = field(default_factory=list)
-    """Project JSONL files used only as dev (scored every epoch, never trained on)."""
+    """Project JSONL files used only as dev (scored every epoch, never trained on). The model's
+    label offsets (:mod:`detector.calibration`) are fitted on them: they are the target domain."""
     precision: str = "auto"
     """Training arithmetic: ``bf16`` (mixed precision; ``auto`` takes it where the CPU or GPU has
     bf16 units) or ``fp32``. Weights are kept in fp32 either way."""
@@ -91,6 +92,11 @@ def _read_file(root: Path, name: str) -> list[LabelledPair]:
     return pairs
 
 
+def dev_file_pairs(recipe: Recipe, root: Path = Path(".")) -> list[LabelledPair]:
+    """Every pair of the recipe's ``dev_files``."""
+    return [pair for name in recipe.dev_files for pair in _read_file(root, name)]
+
+
 def build_pairs(recipe: Recipe, data_dir: Path, root: Path = Path(".")) -> tuple[list[LabelledPair], list[LabelledPair]]:
     """The recipe's (train, dev) pairs.
 
@@ -107,5 +113,5 @@ def build_pairs(recipe: Recipe, data_dir: Path, root: Path = Path(".")) -> tuple
     train, dev = train_test_split(
         mix, test_size=recipe.dev_share, random_state=recipe.seed, stratify=[pair.label for pair, _ in mix]
     )
-    dev_pairs = [pair for pair, _ in dev] + [pair for name in recipe.dev_files for pair in _read_file(root, name)]
+    dev_pairs = [pair for pair, _ in dev] + dev_file_pairs(recipe, root)
     return [pair for pair, copies in train for _ in range(copies)], dev_pairs

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from detector.backends import SHAPE_STEP, BackendError, OnnxRunner, TorchRunner, length_batches, resolve_precision
-from detector.calibration import calibrated_probs, load_temperature
+from detector.calibration import calibrated_probs, load_calibration
 from detector.hedge_classifier import HedgeClassifier, load_hedge_classifier
 from detector.hedges import HedgeCue, find_hedge_cues
 from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, LABELS, NEUTRAL, map_model_labels
@@ -199,7 +199,8 @@ class NLIScorer:
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise ModelLoadError(f"cannot load model {self.model_name!r}: {first_line}") from error
         self.index_to_label = map_model_labels(self.cross_encoder.config.id2label)
-        self.temperature = load_temperature(Path(source)) if Path(source).is_dir() else 1.0
+        self.temperature, offsets = load_calibration(Path(source)) if Path(source).is_dir() else (1.0, {})
+        self.label_offsets = np.array([offsets.get(self.index_to_label[i], 0.0) for i in sorted(self.index_to_label)])
         self.max_length = self.cross_encoder.max_seq_length
         self.tokenizer = self.cross_encoder.tokenizer
         self.hedge_weight = hedge_weight
@@ -267,8 +268,8 @@ class NLIScorer:
         return dict(self.tokenizer.pad(rows, pad_to_multiple_of=SHAPE_STEP, return_tensors="np"))
 
     def _four_way_probs(self, features: dict) -> np.ndarray:
-        """Model probabilities in ``LABELS`` order, after the model's temperature; hedge is 0 for a 3-way model."""
-        raw = calibrated_probs(self.runner(features), self.temperature)
+        """Model probabilities in ``LABELS`` order, after the model's calibration; hedge is 0 for a 3-way model."""
+        raw = calibrated_probs(self.runner(features), self.temperature, self.label_offsets)
         probs = np.zeros((len(raw), len(LABELS)), dtype=np.float64)
         for index, label in self.index_to_label.items():
             probs[:, LABELS.index(label)] = raw[:, index]

@@ -33,6 +33,7 @@ from rich.table import Table
 from sklearn.metrics import f1_score
 
 from detector.backends import ONNX_FILE, cpu_has_bf16_units
+from detector.calibration import load_calibration
 from detector.evaluation import read_labelled_pairs
 from detector.labels import LABELS
 from detector.public_data import default_data_dir, load_fnc1
@@ -52,7 +53,11 @@ def benchmark_pairs(data_dir: Path, fnc_pairs: int, seed: int = 0) -> list[tuple
 
 
 class CrossEncoderContender:
-    """sentence-transformers as a user would call it: ``predict`` on the pairs, labels from its config."""
+    """sentence-transformers as a user would call it: ``predict`` on the pairs, labels from its config.
+
+    The labels take the folder's ``calibration.json`` into account (its label offsets can change
+    the winner), so that label agreement measures the arithmetic alone.
+    """
 
     def __init__(self, folder: Path, device: str, dtype: torch.dtype | None):
         from sentence_transformers import CrossEncoder
@@ -61,10 +66,13 @@ class CrossEncoderContender:
         self.model = CrossEncoder(str(folder), device=device, **kwargs)
         self.id2label = self.model.config.id2label
         self.precision = str(self.model.model.dtype).removeprefix("torch.")
+        temperature, offsets = load_calibration(folder)
+        self.offsets = np.array([offsets.get(self.id2label[i], 0.0) for i in range(len(self.id2label))]) * temperature
 
     def labels(self, pairs: list[tuple[str, str]]) -> list[str]:
         logits = self.model.predict(pairs, batch_size=BATCH_SIZE, show_progress_bar=False)
-        return [self.id2label[int(i)] for i in np.argmax(logits, axis=1)]
+        # argmax(logits / T + b) == argmax(logits + T * b)
+        return [self.id2label[int(i)] for i in np.argmax(logits + self.offsets, axis=1)]
 
 
 class ScorerContender:

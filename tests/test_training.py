@@ -2,6 +2,8 @@
 
 import json
 
+import numpy as np
+
 import pytest
 from safetensors.numpy import load_file
 from typer.testing import CliRunner
@@ -92,3 +94,56 @@ def test_unknown_precision_is_refused_before_any_data_is_read(tmp_path):
     result = runner.invoke(app, ["train", "--data", str(tmp_path / "absent.jsonl"), "--precision", "fp8",
                                  "--output", str(tmp_path / "m")])
     assert result.exit_code == 2 and "unknown training precision 'fp8'" in result.stderr
+
+
+def test_fit_temperature_and_offsets_recovers_a_known_prior_shift():
+    import numpy as np
+
+    from detector.calibration import fit_temperature_and_offsets
+
+    rng = np.random.default_rng(1)
+    logits = rng.normal(size=(6000, 4)) * 3
+    true_offsets = np.array([0.0, 1.0, -0.5, 0.5])
+    shifted = logits / 2 + true_offsets
+    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    gold = np.array([rng.choice(4, p=p) for p in probs])
+    temperature, offsets = fit_temperature_and_offsets(logits, gold)
+    assert temperature == pytest.approx(2.0, rel=0.1)
+    assert offsets == pytest.approx(true_offsets, abs=0.15)
+
+
+def test_scorer_applies_the_shipped_label_offsets(tmp_path):
+    folder = build_tiny_model(tmp_path / "m", {0: "contradiction", 1: "entailment", 2: "neutral"}, winner="contradiction")
+    scorer = NLIScorer(folder, device="cpu")
+    pair = [("The army took the city.", "The army left the city.")]
+    assert scorer.predict(pair)[0].label == "contradiction"
+    # The winner's logit leads by 5; an offset of 6 on entailment turns the label, by name.
+    (folder / "calibration.json").write_text(json.dumps({"temperature": 1.0, "label_offsets": {"entailment": 6.0}}))
+    shifted = NLIScorer(folder, device="cpu").predict(pair)[0]
+    assert shifted.label == "entailment"
+    assert shifted.probs["entailment"] == pytest.approx(np.exp(6) / (np.exp(5) + np.exp(6) + 1), abs=1e-3)
+
+
+def test_calibrate_fits_on_domain_pairs_and_the_scorer_uses_it(setup, tmp_path):
+    import shutil
+
+    root, base, data = setup
+    folder = shutil.copytree(train(root, base, data, "to-calibrate"), tmp_path / "m")
+    result = runner.invoke(app, ["calibrate", "--model", str(folder), "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    record = json.loads((folder / "calibration.json").read_text())
+    assert record["fitted_on"] == str(data) and set(record["label_offsets"]) == set(LABELS)
+    assert record["fit"]["pairs"] == 40 and record["temperature"] > 0 and record["label_offsets"]["contradiction"] == 0
+    scorer = NLIScorer(folder, device="cpu")
+    assert scorer.temperature == record["temperature"]
+    assert list(scorer.label_offsets) == [record["label_offsets"][label] for label in LABELS]
+
+
+def test_calibrate_refuses_bad_input(tmp_path, setup):
+    root, base, data = setup
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"claim_a": "A.", "claim_b": "B.", "label": "maybe"}\n')
+    result = runner.invoke(app, ["calibrate", "--model", str(base), "--data", str(bad)])
+    assert result.exit_code == 2 and "bad lines" in result.stderr
+    result = runner.invoke(app, ["calibrate", "--model", str(tmp_path / "absent"), "--data", str(data)])
+    assert result.exit_code == 2 and "not a model folder" in result.stderr
