@@ -147,3 +147,20 @@ def test_calibrate_refuses_bad_input(tmp_path, setup):
     assert result.exit_code == 2 and "bad lines" in result.stderr
     result = runner.invoke(app, ["calibrate", "--model", str(tmp_path / "absent"), "--data", str(data)])
     assert result.exit_code == 2 and "not a model folder" in result.stderr
+
+
+def test_a_recipe_with_dev_files_calibrates_on_them(setup, tmp_path, monkeypatch):
+    root, base, data = setup
+    monkeypatch.chdir(tmp_path)  # recipe file paths are relative to the working directory
+    (tmp_path / "train.jsonl").write_text(data.read_text())
+    (tmp_path / "dev.jsonl").write_text(tiny_pairs(tmp_path / "unused.jsonl").read_text())
+    recipe = {"files": {"train.jsonl": {}}, "dev_files": ["dev.jsonl"], "dev_share": 0.2, "epochs": 2,
+              "batch_size": 8, "learning_rate": 2e-3, "base_model": str(base), "seed": 1}
+    (tmp_path / "recipe.json").write_text(json.dumps(recipe))
+    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m"])
+    assert result.exit_code == 0, result.output
+    assert "label offsets" in result.output
+    calibration = json.loads((tmp_path / "m" / "calibration.json").read_text())
+    assert calibration["fitted_on"] == "dev.jsonl" and calibration["fit"]["pairs"] == 40
+    record = json.loads((tmp_path / "m" / "training.json").read_text())
+    assert record["result"]["domain_calibration"]["temperature"] == calibration["temperature"]
