@@ -199,7 +199,7 @@ def bound_number(sentence: str, rng: random.Random) -> tuple[str, str] | None:
     for match in _EXACT_COUNT.finditer(sentence):
         value = int(match.group(1).replace(",", ""))
         before = sentence[: match.start()]
-        previous_word = before.split()[-1] if before.split() else ""
+        previous_word = (before.split() or [""])[-1]
         next_word = sentence[match.end():].split()[:1]
         if (
             value < 12

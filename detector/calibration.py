@@ -50,6 +50,11 @@ def fit_temperature_and_offsets(logits: np.ndarray, gold: np.ndarray) -> tuple[f
     return float(np.exp(fitted[0])), np.concatenate([[0.0], fitted[1:]])
 
 
+def offsets_in_order(offsets: dict[str, float], labels: list[str]) -> np.ndarray:
+    """Label offsets as a vector in a model's output order (0 for a label without one)."""
+    return np.array([offsets.get(label, 0.0) for label in labels])
+
+
 def calibrated_probs(logits: np.ndarray, temperature: float = 1.0, offsets: np.ndarray | None = None) -> np.ndarray:
     tempered = np.asarray(logits, dtype=np.float64) / temperature
     return softmax(tempered if offsets is None else tempered + offsets, axis=1)

@@ -22,7 +22,14 @@ from rich.table import Table
 from transformers.utils import logging as hf_logging
 
 from detector.articles import DEFAULT_MAX_BYTES
-from detector.evaluation import BENCHMARK_NAMES, evaluate, load_benchmark, read_labelled_pairs, seeded_sample
+from detector.evaluation import (
+    BENCHMARK_NAMES,
+    evaluate,
+    load_benchmark,
+    read_clean_labelled_pairs,
+    read_labelled_pairs,
+    seeded_sample,
+)
 from detector.labels import LABELS
 from detector.pair_files import InputFileError, ResultWriter, read_pairs
 from detector.public_data import TRAINING_SETS, DataNotFoundError, default_data_dir
@@ -560,15 +567,10 @@ def calibrate(
     folder = model or default_model_path()
     if not (folder / "config.json").is_file():
         fail(f"not a model folder: {folder}")
-    pairs = []
-    for path in data:
-        try:
-            read, _, problems = read_labelled_pairs(path)
-        except InputFileError as error:
-            fail(str(error))
-        if problems:
-            fail(f"{path}: {len(problems)} bad lines, the first: {problems[0]}")
-        pairs.extend(read)
+    try:
+        pairs = [pair for path in data for pair in read_clean_labelled_pairs(path)]
+    except (InputFileError, ValueError) as error:
+        fail(str(error))
     if not pairs:
         fail("no labelled pairs to fit on")
     temperature, _ = load_calibration(folder)

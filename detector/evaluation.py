@@ -87,6 +87,15 @@ def read_labelled_pairs(path: Path) -> tuple[list[LabelledPair], list[str], list
     return pairs, ids, problems
 
 
+def read_clean_labelled_pairs(path: Path) -> list[LabelledPair]:
+    """Every pair of a file that may hold no bad line (training or calibration data); the first bad
+    line is raised as a ``ValueError``."""
+    pairs, _, problems = read_labelled_pairs(path)
+    if problems:
+        raise ValueError(f"{path}: {len(problems)} bad lines, the first: {problems[0]}")
+    return pairs
+
+
 def load_benchmark(name: str, data_dir: Path) -> tuple[list, tuple[str, ...] | None]:
     """A benchmark's test items and the labels they are scored on (None for hedge sentences)."""
     if name in HEDGE_BENCHMARKS:

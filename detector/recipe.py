@@ -17,7 +17,7 @@ from pathlib import Path
 from sklearn.model_selection import train_test_split
 
 from detector.augment import augment_pairs
-from detector.evaluation import read_labelled_pairs
+from detector.evaluation import read_clean_labelled_pairs
 from detector.public_data import TRAINING_SETS, LabelledPair
 
 
@@ -85,16 +85,9 @@ def _draw(pairs: list[LabelledPair], source: Source, rng: random.Random) -> list
     return [(pair, repeats.get(pair.label, source.repeat)) for pair in drawn] + [(twin, 1) for twin in twins]
 
 
-def _read_file(root: Path, name: str) -> list[LabelledPair]:
-    pairs, _, problems = read_labelled_pairs(root / name)
-    if problems:
-        raise ValueError(f"{name}: {len(problems)} bad lines, the first: {problems[0]}")
-    return pairs
-
-
 def dev_file_pairs(recipe: Recipe, root: Path = Path(".")) -> list[LabelledPair]:
     """Every pair of the recipe's ``dev_files``."""
-    return [pair for name in recipe.dev_files for pair in _read_file(root, name)]
+    return [pair for name in recipe.dev_files for pair in read_clean_labelled_pairs(root / name)]
 
 
 def build_pairs(recipe: Recipe, data_dir: Path, root: Path = Path(".")) -> tuple[list[LabelledPair], list[LabelledPair]]:
@@ -109,7 +102,7 @@ def build_pairs(recipe: Recipe, data_dir: Path, root: Path = Path(".")) -> tuple
     for name, source in recipe.public.items():
         mix.extend(_draw(TRAINING_SETS[name](data_dir), source, rng))
     for name, source in recipe.files.items():
-        mix.extend(_draw(_read_file(root, name), source, rng))
+        mix.extend(_draw(read_clean_labelled_pairs(root / name), source, rng))
     train, dev = train_test_split(
         mix, test_size=recipe.dev_share, random_state=recipe.seed, stratify=[pair.label for pair, _ in mix]
     )

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from detector.backends import SHAPE_STEP, BackendError, OnnxRunner, TorchRunner, length_batches, resolve_precision
-from detector.calibration import calibrated_probs, load_calibration
+from detector.calibration import calibrated_probs, load_calibration, offsets_in_order
 from detector.hedge_classifier import HedgeClassifier, load_hedge_classifier
 from detector.hedges import HedgeCue, find_hedge_cues
 from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, LABELS, NEUTRAL, map_model_labels
@@ -200,7 +200,7 @@ class NLIScorer:
             raise ModelLoadError(f"cannot load model {self.model_name!r}: {first_line}") from error
         self.index_to_label = map_model_labels(self.cross_encoder.config.id2label)
         self.temperature, offsets = load_calibration(Path(source)) if Path(source).is_dir() else (1.0, {})
-        self.label_offsets = np.array([offsets.get(self.index_to_label[i], 0.0) for i in sorted(self.index_to_label)])
+        self.label_offsets = offsets_in_order(offsets, [self.index_to_label[i] for i in sorted(self.index_to_label)])
         self.max_length = self.cross_encoder.max_seq_length
         self.tokenizer = self.cross_encoder.tokenizer
         self.hedge_weight = hedge_weight

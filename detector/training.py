@@ -2,9 +2,10 @@
 
 The trainer evaluates on the dev pairs after every epoch, keeps the best epoch by dev macro-F1
 (sentence-transformers' ``CrossEncoderClassificationEvaluator``), fits a temperature on dev, or
-a temperature and label offsets on the recipe's dev files (:mod:`detector.calibration`), and writes a folder that :class:`detector.scoring.NLIScorer` (and
-``--model``) loads: fp16 safetensors, the tokenizer, a config whose ``id2label`` names the four
-labels, ``calibration.json`` and ``training.json``.
+a temperature and label offsets on the recipe's dev files (:mod:`detector.calibration`), and
+writes a folder that :class:`detector.scoring.NLIScorer` (and ``--model``) loads: fp16
+safetensors, the tokenizer, a config whose ``id2label`` names the four labels,
+``calibration.json`` and ``training.json``.
 """
 
 from __future__ import annotations
@@ -141,9 +142,9 @@ def train_cross_encoder(
     """Fine-tune the recipe's base on the pairs, calibrate on dev and save to ``output_dir``.
 
     The best epoch by dev macro-F1 is kept. The temperature is fitted on dev, or, with
-    ``domain_pairs`` (the recipe's dev files), together with label offsets on those. Checkpoints go to ``checkpoint_dir`` (default
-    ``<output_dir>-checkpoints``); a run started again with the same arguments resumes from the
-    newest one. The same seed gives the same weights on the same machine.
+    ``domain_pairs`` (the recipe's dev files), together with label offsets on those. Checkpoints
+    go to ``checkpoint_dir`` (default ``<output_dir>-checkpoints``); a run started again with the
+    same arguments resumes from the newest one. The same seed gives the same weights on the same machine.
     """
     set_seed(recipe.seed)
     model = CrossEncoder(

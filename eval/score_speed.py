@@ -33,7 +33,7 @@ from rich.table import Table
 from sklearn.metrics import f1_score
 
 from detector.backends import ONNX_FILE, cpu_has_bf16_units
-from detector.calibration import load_calibration
+from detector.calibration import load_calibration, offsets_in_order
 from detector.evaluation import read_labelled_pairs
 from detector.labels import LABELS
 from detector.public_data import default_data_dir, load_fnc1
@@ -67,7 +67,7 @@ class CrossEncoderContender:
         self.id2label = self.model.config.id2label
         self.precision = str(self.model.model.dtype).removeprefix("torch.")
         temperature, offsets = load_calibration(folder)
-        self.offsets = np.array([offsets.get(self.id2label[i], 0.0) for i in range(len(self.id2label))]) * temperature
+        self.offsets = temperature * offsets_in_order(offsets, [self.id2label[i] for i in range(len(self.id2label))])
 
     def labels(self, pairs: list[tuple[str, str]]) -> list[str]:
         logits = self.model.predict(pairs, batch_size=BATCH_SIZE, show_progress_bar=False)
