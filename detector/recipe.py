@@ -49,6 +49,9 @@ class Recipe:
     base_model: str | None = None
     """A model folder or hub id to start from; None is the offline all-MiniLM-L6-v2."""
     epochs: int = 1
+    stop_after_epochs: int | None = None
+    """End training after this many epochs while the learning rate follows the schedule of all
+    ``epochs`` (a higher rate at the end than an ``epochs``-long run); None runs them all."""
     batch_size: int = 16
     learning_rate: float = 4e-5
     warmup_ratio: float = 0.1

@@ -26,7 +26,7 @@ from sentence_transformers import CrossEncoder
 from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments
 from sentence_transformers.cross_encoder.evaluation import CrossEncoderClassificationEvaluator
 from sentence_transformers.cross_encoder.losses import CrossEntropyLoss
-from transformers import set_seed
+from transformers import TrainerCallback, set_seed
 
 from detector.backends import cpu_has_bf16_units
 from detector.calibration import calibrated_probs, fit_temperature, fit_temperature_and_offsets, save_calibration
@@ -75,14 +75,15 @@ def _as_dataset(pairs: list[LabelledPair]) -> Dataset:
     )
 
 
-def _logits(model: CrossEncoder, pairs: list[LabelledPair]) -> np.ndarray:
+def pair_logits(model: CrossEncoder, pairs: list[LabelledPair]) -> np.ndarray:
+    """The model's raw logits for labelled pairs (claim A, claim B), one row per pair."""
     return np.asarray(model.predict([(p.claim_a, p.claim_b) for p in pairs], batch_size=64, show_progress_bar=False))
 
 
 def _mean_loss(model: CrossEncoder, pairs: list[LabelledPair]) -> float:
     """Mean cross-entropy of the model on the pairs (the quantity training minimises)."""
     gold = np.array([LABELS.index(p.label) for p in pairs])
-    return float(-log_softmax(_logits(model, pairs), axis=1)[np.arange(len(gold)), gold].mean())
+    return float(-log_softmax(pair_logits(model, pairs), axis=1)[np.arange(len(gold)), gold].mean())
 
 
 def fit_domain_calibration(model: CrossEncoder, pairs: list[LabelledPair], temperature: float) -> dict:
@@ -92,7 +93,7 @@ def fit_domain_calibration(model: CrossEncoder, pairs: list[LabelledPair], tempe
     before and after are measured on the pairs the calibration was fitted on (five numbers
     fitted on them), so they show the size of the shift, not held-out accuracy.
     """
-    logits = _logits(model, pairs)
+    logits = pair_logits(model, pairs)
     gold = np.array([LABELS.index(p.label) for p in pairs])
     domain_temperature, offsets = fit_temperature_and_offsets(logits, gold)
     before, after = calibrated_probs(logits, temperature), calibrated_probs(logits, domain_temperature, offsets)
@@ -141,11 +142,15 @@ def train_cross_encoder(
 ) -> TrainingResult:
     """Fine-tune the recipe's base on the pairs, calibrate on dev and save to ``output_dir``.
 
-    The best epoch by dev macro-F1 is kept. The temperature is fitted on dev, or, with
+    The best epoch by dev macro-F1 is kept (of the first ``recipe.stop_after_epochs``, when it is
+    set). The temperature is fitted on dev, or, with
     ``domain_pairs`` (the recipe's dev files), together with label offsets on those. Checkpoints
     go to ``checkpoint_dir`` (default ``<output_dir>-checkpoints``); a run started again with the
     same arguments resumes from the newest one. The same seed gives the same weights on the same machine.
     """
+    if recipe.stop_after_epochs is not None and not 1 <= recipe.stop_after_epochs <= recipe.epochs:
+        raise ValueError(f"stop_after_epochs must be between 1 and epochs ({recipe.epochs}), "
+                         f"not {recipe.stop_after_epochs}")
     set_seed(recipe.seed)
     model = CrossEncoder(
         recipe.base_model or str(offline_base_model()),
@@ -160,12 +165,10 @@ def train_cross_encoder(
     model.config.id2label = dict(enumerate(LABELS))
     model.config.label2id = {label: i for i, label in enumerate(LABELS)}
 
-    loss_sample = random.Random(recipe.seed).sample(train_pairs, min(512, len(train_pairs)))
+    loss_sample = _loss_sample(train_pairs, recipe.seed)
     loss_before = _mean_loss(model, loss_sample)
     checkpoint_dir = checkpoint_dir or output_dir.parent / f"{output_dir.name}-checkpoints"
-    evaluator = CrossEncoderClassificationEvaluator(
-        [[p.claim_a, p.claim_b] for p in dev_pairs], [LABELS.index(p.label) for p in dev_pairs], name="dev"
-    )
+    evaluator = _dev_evaluator(dev_pairs)
     args = CrossEncoderTrainingArguments(
         output_dir=str(checkpoint_dir),
         num_train_epochs=recipe.epochs,
@@ -193,12 +196,30 @@ def train_cross_encoder(
         eval_dataset=_as_dataset(dev_pairs),
         loss=CrossEntropyLoss(model),
         evaluator=evaluator,
+        callbacks=[StopAfterEpochs(recipe.stop_after_epochs)] if recipe.stop_after_epochs else None,
     )
     resume = checkpoint_dir.exists() and any(checkpoint_dir.glob("checkpoint-*"))
     trainer.train(resume_from_checkpoint=True if resume else None)
+    return finish_training(model, train_pairs, dev_pairs, output_dir, recipe, loss_before,
+                           trained_in="bf16" if args.bf16 else "fp32", domain_pairs=domain_pairs)
 
+
+def finish_training(
+    model: CrossEncoder,
+    train_pairs: list[LabelledPair],
+    dev_pairs: list[LabelledPair],
+    output_dir: Path,
+    recipe: Recipe,
+    loss_before: float,
+    trained_in: str,
+    domain_pairs: list[LabelledPair] | None = None,
+) -> TrainingResult:
+    """Calibrate a trained model on dev (and ``domain_pairs``), measure it and save it to
+    ``output_dir``: the end of :func:`train_cross_encoder`, callable on a saved checkpoint."""
+    evaluator = _dev_evaluator(dev_pairs)
+    loss_sample = _loss_sample(train_pairs, recipe.seed)
     dev_gold = np.array([LABELS.index(p.label) for p in dev_pairs])
-    dev_logits = _logits(model, dev_pairs)
+    dev_logits = pair_logits(model, dev_pairs)
     temperature = fit_temperature(dev_logits, dev_gold)
     result = TrainingResult(
         dev_metrics=evaluator(model),
@@ -208,13 +229,36 @@ def train_cross_encoder(
         ece_before=expected_calibration_error(*_top_confidence(calibrated_probs(dev_logits), dev_gold)),
         ece_after=expected_calibration_error(*_top_confidence(calibrated_probs(dev_logits, temperature), dev_gold)),
         label_counts=dict(sorted(Counter(p.label for p in train_pairs).items())),
-        trained_in="bf16" if args.bf16 else "fp32",
+        trained_in=trained_in,
         domain_calibration=fit_domain_calibration(model, domain_pairs, temperature) if domain_pairs else None,
     )
     save_model(model, output_dir, recipe, result)
     if result.domain_calibration:
         write_domain_calibration(output_dir, result.domain_calibration, ", ".join(recipe.dev_files) or "domain pairs")
     return result
+
+
+def _dev_evaluator(dev_pairs: list[LabelledPair]) -> CrossEncoderClassificationEvaluator:
+    return CrossEncoderClassificationEvaluator(
+        [[p.claim_a, p.claim_b] for p in dev_pairs], [LABELS.index(p.label) for p in dev_pairs], name="dev"
+    )
+
+
+def _loss_sample(train_pairs: list[LabelledPair], seed: int) -> list[LabelledPair]:
+    """The fixed training pairs the loss before and after training is measured on."""
+    return random.Random(seed).sample(train_pairs, min(512, len(train_pairs)))
+
+
+class StopAfterEpochs(TrainerCallback):
+    """Ends training after ``epochs`` epochs; the checkpoint of that epoch is saved and scored first."""
+
+    def __init__(self, epochs: int):
+        self.epochs = epochs
+
+    def on_epoch_end(self, args, state, control, **kwargs):
+        if state.epoch is not None and round(state.epoch) >= self.epochs:
+            control.should_training_stop = True
+        return control
 
 
 def save_model(model: CrossEncoder, output_dir: Path, recipe: Recipe, result: TrainingResult) -> None:

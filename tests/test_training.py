@@ -164,3 +164,23 @@ def test_a_recipe_with_dev_files_calibrates_on_them(setup, tmp_path, monkeypatch
     assert calibration["fitted_on"] == "dev.jsonl" and calibration["fit"]["pairs"] == 40
     record = json.loads((tmp_path / "m" / "training.json").read_text())
     assert record["result"]["domain_calibration"]["temperature"] == calibration["temperature"]
+
+
+def test_stop_after_epochs_keeps_the_longer_schedule(setup, tmp_path, monkeypatch):
+    root, base, data = setup
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "train.jsonl").write_text(data.read_text())
+    recipe = {"files": {"train.jsonl": {}}, "dev_share": 0.2, "epochs": 3, "stop_after_epochs": 1,
+              "batch_size": 8, "learning_rate": 2e-3, "base_model": str(base), "seed": 1}
+    (tmp_path / "recipe.json").write_text(json.dumps(recipe))
+    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m"])
+    assert result.exit_code == 0, result.output
+    [checkpoint] = (tmp_path / "m-checkpoints").glob("checkpoint-*")
+    state = json.loads((checkpoint / "trainer_state.json").read_text())
+    assert state["epoch"] == 1 and state["max_steps"] == 3 * state["global_step"]
+    assert json.loads((tmp_path / "m" / "training.json").read_text())["recipe"]["stop_after_epochs"] == 1
+
+    recipe["stop_after_epochs"] = 4
+    (tmp_path / "recipe.json").write_text(json.dumps(recipe))
+    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m2"])
+    assert result.exit_code != 0 and "stop_after_epochs must be between 1 and epochs (3)" in result.output
