@@ -458,7 +458,8 @@ def train(
                                                     "(default: the recipe's, else 0.04).", show_default=False)] = None,
     base: Annotated[str | None, typer.Option(help="Start from this 4-way model folder (or hub id) instead of the "
                                              "offline all-MiniLM-L6-v2.", show_default=False)] = None,
-    epochs: Annotated[int | None, typer.Option(min=1, help="Epochs (default: the recipe's, else 1).", show_default=False)] = None,
+    epochs: Annotated[int | None, typer.Option(min=1, help="Epochs (default: the recipe's, else 1); "
+                                                "overrides the recipe's stop_after_epochs too.", show_default=False)] = None,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Batch size (default: the recipe's, else 16).", show_default=False)] = None,
     learning_rate: Annotated[float | None, typer.Option(help="Peak learning rate (default: the recipe's, else 4e-5).",
                                                         show_default=False)] = None,
@@ -479,7 +480,7 @@ def train(
     epoch checkpoint when started again with the same arguments.
     """
     from detector.recipe import Recipe, Source, build_pairs, dev_file_pairs
-    from detector.training import train_cross_encoder, uses_bf16
+    from detector.training import check_schedule, train_cross_encoder, uses_bf16
 
     try:
         plan = Recipe.load(recipe) if recipe else Recipe()
@@ -499,8 +500,11 @@ def train(
     for key, value in overrides.items():
         if value is not None:
             setattr(plan, key, value)
+    if epochs is not None:
+        plan.stop_after_epochs = None  # --epochs N trains N epochs, whatever the recipe's stop
     try:
-        uses_bf16(plan.precision)  # a bad precision fails now, not after minutes of building the mix
+        uses_bf16(plan.precision)  # a bad precision or schedule fails now, not after minutes of building the mix
+        check_schedule(plan)
     except ValueError as error:
         fail(str(error))
 

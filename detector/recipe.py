@@ -51,7 +51,8 @@ class Recipe:
     epochs: int = 1
     stop_after_epochs: int | None = None
     """End training after this many epochs while the learning rate follows the schedule of all
-    ``epochs`` (a higher rate at the end than an ``epochs``-long run); None runs them all."""
+    ``epochs`` (so it ends higher than in a run scheduled for ``stop_after_epochs`` epochs); None
+    runs them all."""
     batch_size: int = 16
     learning_rate: float = 4e-5
     warmup_ratio: float = 0.1

@@ -148,18 +148,9 @@ def train_cross_encoder(
     go to ``checkpoint_dir`` (default ``<output_dir>-checkpoints``); a run started again with the
     same arguments resumes from the newest one. The same seed gives the same weights on the same machine.
     """
-    if recipe.stop_after_epochs is not None and not 1 <= recipe.stop_after_epochs <= recipe.epochs:
-        raise ValueError(f"stop_after_epochs must be between 1 and epochs ({recipe.epochs}), "
-                         f"not {recipe.stop_after_epochs}")
+    check_schedule(recipe)
     set_seed(recipe.seed)
-    model = CrossEncoder(
-        recipe.base_model or str(offline_base_model()),
-        num_labels=len(LABELS),
-        max_length=recipe.max_length,
-        device=None if torch.cuda.is_available() else "cpu",
-        trust_remote_code=False,
-        model_kwargs={"use_safetensors": True, "dtype": torch.float32},
-    )
+    model = _load_for_training(recipe.base_model or str(offline_base_model()), recipe)
     if recipe.base_model is not None:
         map_model_labels(model.config.id2label)  # a checkpoint must already speak our four labels
     model.config.id2label = dict(enumerate(LABELS))
@@ -198,8 +189,13 @@ def train_cross_encoder(
         evaluator=evaluator,
         callbacks=[StopAfterEpochs(recipe.stop_after_epochs)] if recipe.stop_after_epochs else None,
     )
-    resume = checkpoint_dir.exists() and any(checkpoint_dir.glob("checkpoint-*"))
-    trainer.train(resume_from_checkpoint=True if resume else None)
+    stopped_run = _stopped_run_best_checkpoint(checkpoint_dir, recipe.stop_after_epochs)
+    if stopped_run is None:
+        resume = checkpoint_dir.exists() and any(checkpoint_dir.glob("checkpoint-*"))
+        trainer.train(resume_from_checkpoint=True if resume else None)
+    else:
+        # The trainer would go on into the next epoch: take the stopped run's best checkpoint as it is.
+        model = _load_for_training(str(stopped_run), recipe)
     return finish_training(model, train_pairs, dev_pairs, output_dir, recipe, loss_before,
                            trained_in="bf16" if args.bf16 else "fp32", domain_pairs=domain_pairs)
 
@@ -236,6 +232,38 @@ def finish_training(
     if result.domain_calibration:
         write_domain_calibration(output_dir, result.domain_calibration, ", ".join(recipe.dev_files) or "domain pairs")
     return result
+
+
+def _load_for_training(name_or_path: str, recipe: Recipe) -> CrossEncoder:
+    return CrossEncoder(
+        name_or_path,
+        num_labels=len(LABELS),
+        max_length=recipe.max_length,
+        device=None if torch.cuda.is_available() else "cpu",
+        trust_remote_code=False,
+        model_kwargs={"use_safetensors": True, "dtype": torch.float32},
+    )
+
+
+def check_schedule(recipe: Recipe) -> None:
+    """Refuse a ``stop_after_epochs`` that is not a whole number of epochs within ``epochs``."""
+    stop = recipe.stop_after_epochs
+    if stop is not None and (not isinstance(stop, int) or isinstance(stop, bool) or not 1 <= stop <= recipe.epochs):
+        raise ValueError(f"stop_after_epochs must be a whole number between 1 and epochs ({recipe.epochs}), not {stop!r}")
+
+
+def _stopped_run_best_checkpoint(checkpoint_dir: Path, stop_after_epochs: int | None) -> Path | None:
+    """The best checkpoint of a run that already reached its ``stop_after_epochs``, else None."""
+    checkpoints = sorted(checkpoint_dir.glob("checkpoint-*"), key=lambda path: int(path.name.split("-")[-1]))
+    if stop_after_epochs is None or not checkpoints:
+        return None
+    state = json.loads((checkpoints[-1] / "trainer_state.json").read_text(encoding="utf-8"))
+    if round(state["epoch"]) > stop_after_epochs:
+        raise ValueError(f"{checkpoint_dir} holds checkpoints past epoch {stop_after_epochs} (stop_after_epochs) "
+                         f"from another run; remove it or choose another --output")
+    if round(state["epoch"]) < stop_after_epochs:
+        return None
+    return Path(state.get("best_model_checkpoint") or checkpoints[-1])
 
 
 def _dev_evaluator(dev_pairs: list[LabelledPair]) -> CrossEncoderClassificationEvaluator:

@@ -179,8 +179,18 @@ def test_stop_after_epochs_keeps_the_longer_schedule(setup, tmp_path, monkeypatc
     state = json.loads((checkpoint / "trainer_state.json").read_text())
     assert state["epoch"] == 1 and state["max_steps"] == 3 * state["global_step"]
     assert json.loads((tmp_path / "m" / "training.json").read_text())["recipe"]["stop_after_epochs"] == 1
+    first = load_file(str(tmp_path / "m" / "model.safetensors"))
 
-    recipe["stop_after_epochs"] = 4
-    (tmp_path / "recipe.json").write_text(json.dumps(recipe))
-    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m2"])
-    assert result.exit_code != 0 and "stop_after_epochs must be between 1 and epochs (3)" in result.output
+    # Started again, the stopped run is finished from its checkpoint, not trained into epoch 2.
+    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m"])
+    assert result.exit_code == 0, result.output
+    assert [path.name for path in (tmp_path / "m-checkpoints").glob("checkpoint-*")] == [checkpoint.name]
+    again = load_file(str(tmp_path / "m" / "model.safetensors"))
+    assert all((first[k] == again[k]).all() for k in first)
+
+    for bad in (4, 1.5):
+        recipe["stop_after_epochs"] = bad
+        (tmp_path / "recipe.json").write_text(json.dumps(recipe))
+        result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m2"])
+        assert result.exit_code != 0 and "between 1 and epochs (3)" in result.output
+        assert "training on" not in result.output  # refused before the mix is built
