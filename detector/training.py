@@ -156,10 +156,22 @@ def train_cross_encoder(
     model.config.id2label = dict(enumerate(LABELS))
     model.config.label2id = {label: i for i, label in enumerate(LABELS)}
 
-    loss_sample = _loss_sample(train_pairs, recipe.seed)
-    loss_before = _mean_loss(model, loss_sample)
+    loss_before = _mean_loss(model, _loss_sample(train_pairs, recipe.seed))
     checkpoint_dir = checkpoint_dir or output_dir.parent / f"{output_dir.name}-checkpoints"
-    evaluator = _dev_evaluator(dev_pairs)
+    stopped_run = _stopped_run_best_checkpoint(checkpoint_dir, recipe.stop_after_epochs)
+    if stopped_run is None:
+        _fit(model, train_pairs, dev_pairs, recipe, checkpoint_dir, show_progress_bar, logging_steps)
+    else:
+        # Resuming would train on into the next epoch: take the stopped run's best checkpoint as it is.
+        model = _load_for_training(str(stopped_run), recipe)
+    return finish_training(model, train_pairs, dev_pairs, output_dir, recipe, loss_before,
+                           trained_in="bf16" if uses_bf16(recipe.precision) else "fp32", domain_pairs=domain_pairs)
+
+
+def _fit(model: CrossEncoder, train_pairs: list[LabelledPair], dev_pairs: list[LabelledPair], recipe: Recipe,
+         checkpoint_dir: Path, show_progress_bar: bool, logging_steps: int) -> None:
+    """Train in place with ``CrossEncoderTrainer``, resuming from the newest checkpoint if there is one;
+    the best scored epoch is loaded back into ``model`` at the end."""
     args = CrossEncoderTrainingArguments(
         output_dir=str(checkpoint_dir),
         num_train_epochs=recipe.epochs,
@@ -186,18 +198,11 @@ def train_cross_encoder(
         train_dataset=_as_dataset(train_pairs),
         eval_dataset=_as_dataset(dev_pairs),
         loss=CrossEntropyLoss(model),
-        evaluator=evaluator,
+        evaluator=_dev_evaluator(dev_pairs),
         callbacks=[StopAfterEpochs(recipe.stop_after_epochs)] if recipe.stop_after_epochs else None,
     )
-    stopped_run = _stopped_run_best_checkpoint(checkpoint_dir, recipe.stop_after_epochs)
-    if stopped_run is None:
-        resume = checkpoint_dir.exists() and any(checkpoint_dir.glob("checkpoint-*"))
-        trainer.train(resume_from_checkpoint=True if resume else None)
-    else:
-        # The trainer would go on into the next epoch: take the stopped run's best checkpoint as it is.
-        model = _load_for_training(str(stopped_run), recipe)
-    return finish_training(model, train_pairs, dev_pairs, output_dir, recipe, loss_before,
-                           trained_in="bf16" if args.bf16 else "fp32", domain_pairs=domain_pairs)
+    resume = any(checkpoint_dir.glob("checkpoint-*"))
+    trainer.train(resume_from_checkpoint=True if resume else None)
 
 
 def finish_training(
