@@ -29,7 +29,8 @@ def main() -> int:
         return model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
 
     # Dev counts as held out too: it picks the checkpoint and fits the calibration.
-    train = load("claim_pairs_train.jsonl") + load("claim_pairs_train_batch3.jsonl")
+    train = [row for name in ("claim_pairs_train.jsonl", "claim_pairs_train_batch3.jsonl",
+                              "claim_pairs_train_negated_neutrals.jsonl") for row in load(name)]
     held = load("claim_pairs_dev.jsonl") + load("claim_pairs_test.jsonl")
     seed_text = (HERE.parent / "tests" / "test_seed_checks.py").read_text(encoding="utf-8")
     seed = embed(re.findall(r'"([^"]{25,})"', seed_text))

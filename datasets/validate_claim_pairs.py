@@ -11,7 +11,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FILES = {"dev": HERE / "claim_pairs_dev.jsonl", "test": HERE / "claim_pairs_test.jsonl",
-         "train": HERE / "claim_pairs_train.jsonl", "batch3": HERE / "claim_pairs_train_batch3.jsonl"}
+         "train": HERE / "claim_pairs_train.jsonl", "batch3": HERE / "claim_pairs_train_batch3.jsonl",
+         "negated": HERE / "claim_pairs_train_negated_neutrals.jsonl"}
 FIELDS = ["id", "claim_a", "source_a", "claim_b", "source_b", "label", "phenomenon", "note"]
 LABELS = ["contradiction", "entailment", "hedge", "neutral"]
 EASY_TAG = "lexical-overlap"
@@ -49,14 +50,14 @@ def main() -> int:
 
     total = len(rows)
     print(f"pairs: {total}  (" + ", ".join(f"{s} {sum(r['_split'] == s for r in rows)}" for s in FILES) + ")")
-    print(f"{'label':<15}{'all':>5}{'share':>8}" + "".join(f"{split:>7}" for split in FILES) + f"{'hard':>6}{'hard%':>8}")
+    print(f"{'label':<15}{'all':>5}{'share':>8}" + "".join(f"{split:>8}" for split in FILES) + f"{'hard':>6}{'hard%':>8}")
     for label in LABELS:
         subset = [r for r in rows if r.get("label") == label]
         hard = [r for r in subset if r.get("phenomenon") != EASY_TAG]
         per_split = [sum(r["_split"] == split for r in subset) for split in FILES]
         share = len(subset) / total if total else 0
         hard_share = len(hard) / len(subset) if subset else 0
-        print(f"{label:<15}{len(subset):>5}{share:>8.1%}" + "".join(f"{n:>7}" for n in per_split)
+        print(f"{label:<15}{len(subset):>5}{share:>8.1%}" + "".join(f"{n:>8}" for n in per_split)
               + f"{len(hard):>6}{hard_share:>8.1%}")
         if not 0.22 <= share <= 0.28:
             errors.append(f"label {label} share {share:.1%} outside 22-28%")
