@@ -14,25 +14,26 @@ from pathlib import Path
 from sentence_transformers import SentenceTransformer
 
 from detector.training import offline_base_model
+from validate_claim_pairs import FILES  # the one list of the project's pair files, by split
 
-HERE = Path(__file__).resolve().parent
 THRESHOLD = 0.85
+HELD_OUT = ("dev", "test")
 
 
 def main() -> int:
     model = SentenceTransformer(str(offline_base_model()), device="cpu")
 
-    def load(name):
-        return [json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    def load(splits):
+        return [json.loads(line) for split in splits
+                for line in FILES[split].read_text(encoding="utf-8").splitlines() if line.strip()]
 
     def embed(texts):
         return model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
 
     # Dev counts as held out too: it picks the checkpoint and fits the calibration.
-    train = [row for name in ("claim_pairs_train.jsonl", "claim_pairs_train_batch3.jsonl",
-                              "claim_pairs_train_negated_neutrals.jsonl") for row in load(name)]
-    held = load("claim_pairs_dev.jsonl") + load("claim_pairs_test.jsonl")
-    seed_text = (HERE.parent / "tests" / "test_seed_checks.py").read_text(encoding="utf-8")
+    train = load([split for split in FILES if split not in HELD_OUT])
+    held = load(HELD_OUT)
+    seed_text = (Path(__file__).resolve().parent.parent / "tests" / "test_seed_checks.py").read_text(encoding="utf-8")
     seed = embed(re.findall(r'"([^"]{25,})"', seed_text))
     train_a, train_b = embed([r["claim_a"] for r in train]), embed([r["claim_b"] for r in train])
     held_a, held_b = embed([r["claim_a"] for r in held]), embed([r["claim_b"] for r in held])
