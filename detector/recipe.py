@@ -43,6 +43,10 @@ class Recipe:
     dev_files: list[str] = field(default_factory=list)
     """Project JSONL files used only as dev (scored every epoch, never trained on). The model's
     label offsets (:mod:`detector.calibration`) are fitted on them: they are the target domain."""
+    exclude_dev_of: str | None = None
+    """Another recipe (a path, like ``files``) whose dev pairs this one never trains on. A second
+    stage names its first stage here, so the first stage's held-out public pairs stay unseen by
+    the finished model and can check it (``eval/public_dev.py``)."""
     precision: str = "auto"
     """Training arithmetic: ``bf16`` (mixed precision; ``auto`` takes it where the CPU or GPU has
     bf16 units) or ``fp32``. Weights are kept in fp32 either way."""
@@ -99,16 +103,26 @@ def build_pairs(recipe: Recipe, data_dir: Path, root: Path = Path(".")) -> tuple
 
     Dev is a stratified ``dev_share`` of the mix, taken before repeats are expanded, so no copy
     of a dev pair is trained on, plus every pair of ``dev_files``. ``caps`` that list labels
-    restrict a source to those labels.
+    restrict a source to those labels. The dev pairs of ``exclude_dev_of`` are left out before
+    anything is drawn.
     """
+    excluded = _dev_texts(Recipe.load(root / recipe.exclude_dev_of), data_dir, root) if recipe.exclude_dev_of else set()
+
+    def eligible(pairs: list[LabelledPair]) -> list[LabelledPair]:
+        return [pair for pair in pairs if (pair.claim_a, pair.claim_b) not in excluded]
+
     rng = random.Random(recipe.seed)
     mix: list[tuple[LabelledPair, int]] = []
     for name, source in recipe.public.items():
-        mix.extend(_draw(TRAINING_SETS[name](data_dir), source, rng))
+        mix.extend(_draw(eligible(TRAINING_SETS[name](data_dir)), source, rng))
     for name, source in recipe.files.items():
-        mix.extend(_draw(read_clean_labelled_pairs(root / name), source, rng))
+        mix.extend(_draw(eligible(read_clean_labelled_pairs(root / name)), source, rng))
     train, dev = train_test_split(
         mix, test_size=recipe.dev_share, random_state=recipe.seed, stratify=[pair.label for pair, _ in mix]
     )
     dev_pairs = [pair for pair, _ in dev] + dev_file_pairs(recipe, root)
     return [pair for pair, copies in train for _ in range(copies)], dev_pairs
+
+
+def _dev_texts(recipe: Recipe, data_dir: Path, root: Path) -> set[tuple[str, str]]:
+    return {(pair.claim_a, pair.claim_b) for pair in build_pairs(recipe, data_dir, root)[1]}

@@ -30,8 +30,8 @@ from detector.evaluation import read_clean_labelled_pairs
 from detector.labels import LABELS
 from detector.scoring import default_model_path
 from detector.training import pair_logits
+from eval import ROOT, repo_relative
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results"
 
 
@@ -59,12 +59,6 @@ def cross_validate(logits: np.ndarray, gold: np.ndarray, repeats: int) -> dict[s
     }
 
 
-def _shown(path: Path) -> str:
-    """A path inside the repository relative to it, so that results do not name this machine's folders."""
-    resolved = path.resolve()
-    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(path)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("models", nargs="*", type=Path, help="model folders (default: the shipped model)")
@@ -81,7 +75,7 @@ def main() -> None:
                                model_kwargs={"use_safetensors": True, "dtype": torch.float32})
         if encoder.model.config.id2label != dict(enumerate(LABELS)):
             raise SystemExit(f"{folder}: labels are not {', '.join(LABELS)} in that order")
-        row = {"model": _shown(folder), "data": _shown(args.data), "pairs": len(pairs), "repeats": args.repeats,
+        row = {"model": repo_relative(folder), "data": repo_relative(args.data), "pairs": len(pairs), "repeats": args.repeats,
                **cross_validate(pair_logits(encoder, pairs), gold, args.repeats)}
         rows.append(row)
         print(f"{folder}: argmax macro-F1 {row['argmax_macro_f1']:.3f}; held out: temperature log-loss "

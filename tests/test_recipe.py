@@ -1,4 +1,4 @@
-"""Training recipes: per-label oversampling, dev-only files, and the training precision."""
+"""Training recipes: per-label oversampling, dev-only files, a second stage kept off its first stage's dev, and the training precision."""
 
 import json
 from collections import Counter
@@ -35,6 +35,20 @@ def test_dev_files_are_scored_never_trained_on(tmp_path):
     assert ("Held A.", "Held B.") in {(p.claim_a, p.claim_b) for p in dev}
     assert ("Held A.", "Held B.") not in {(p.claim_a, p.claim_b) for p in train}
     assert len(train) == 36
+
+
+def test_a_second_stage_never_trains_on_its_first_stages_dev(tmp_path):
+    write(tmp_path / "train.jsonl", {"contradiction": 20, "entailment": 20, "hedge": 20, "neutral": 20})
+    first = {"files": {"train.jsonl": {}}, "dev_share": 0.2, "seed": 3}
+    (tmp_path / "first.json").write_text(json.dumps(first))
+    _, first_dev = build_pairs(Recipe.load(tmp_path / "first.json"), tmp_path, root=tmp_path)
+
+    second = Recipe(files={"train.jsonl": Source()}, dev_share=0.1, seed=5, exclude_dev_of="first.json")
+    train, dev = build_pairs(second, tmp_path, root=tmp_path)
+    held_out = {(p.claim_a, p.claim_b) for p in first_dev}
+    assert len(held_out) == 16
+    assert not held_out & {(p.claim_a, p.claim_b) for p in train + dev}
+    assert len(train) + len(dev) == 80 - 16
 
 
 def test_training_precision(monkeypatch):
