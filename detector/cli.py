@@ -480,7 +480,7 @@ def train(
     epoch checkpoint when started again with the same arguments.
     """
     from detector.recipe import Recipe, Source, build_pairs, dev_file_pairs
-    from detector.training import check_schedule, train_cross_encoder, uses_bf16
+    from detector.training import check_settings, train_cross_encoder, uses_bf16
 
     try:
         plan = Recipe.load(recipe) if recipe else Recipe()
@@ -504,7 +504,7 @@ def train(
         plan.stop_after_epochs = None  # --epochs N trains N epochs, whatever the recipe's stop
     try:
         uses_bf16(plan.precision)  # a bad precision or schedule fails now, not after minutes of building the mix
-        check_schedule(plan)
+        check_settings(plan)
     except ValueError as error:
         fail(str(error))
 

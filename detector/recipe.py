@@ -57,6 +57,10 @@ class Recipe:
     """End training after this many epochs while the learning rate follows the schedule of all
     ``epochs`` (so it ends higher than in a run scheduled for ``stop_after_epochs`` epochs); None
     runs them all."""
+    start_weight_share: float = 0.0
+    """Share of the starting model's weights averaged back into the trained ones when training
+    ends (WiSE-FT, Wortsman et al. 2022): 0 keeps the trained weights as they are. A second stage
+    sets it so that the finished model keeps more of what its first stage learnt."""
     batch_size: int = 16
     learning_rate: float = 4e-5
     warmup_ratio: float = 0.1

@@ -143,12 +143,12 @@ def train_cross_encoder(
     """Fine-tune the recipe's base on the pairs, calibrate on dev and save to ``output_dir``.
 
     The best epoch by dev macro-F1 is kept (of the first ``recipe.stop_after_epochs``, when it is
-    set). The temperature is fitted on dev, or, with
+    set), and averaged with the starting weights when ``recipe.start_weight_share`` is set. The temperature is fitted on dev, or, with
     ``domain_pairs`` (the recipe's dev files), together with label offsets on those. Checkpoints
     go to ``checkpoint_dir`` (default ``<output_dir>-checkpoints``); a run started again with the
     same arguments resumes from the newest one. The same seed gives the same weights on the same machine.
     """
-    check_schedule(recipe)
+    check_settings(recipe)
     set_seed(recipe.seed)
     model = _load_for_training(recipe.base_model or str(offline_base_model()), recipe)
     if recipe.base_model is not None:
@@ -157,6 +157,7 @@ def train_cross_encoder(
     model.config.label2id = {label: i for i, label in enumerate(LABELS)}
 
     loss_before = _mean_loss(model, _loss_sample(train_pairs, recipe.seed))
+    start_weights = {name: tensor.clone() for name, tensor in model.model.state_dict().items()} if recipe.start_weight_share else {}
     checkpoint_dir = checkpoint_dir or output_dir.parent / f"{output_dir.name}-checkpoints"
     stopped_run = _stopped_run_best_checkpoint(checkpoint_dir, recipe.stop_after_epochs)
     if stopped_run is None:
@@ -164,6 +165,8 @@ def train_cross_encoder(
     else:
         # Resuming would train on into the next epoch: take the stopped run's best checkpoint as it is.
         model = _load_for_training(str(stopped_run), recipe)
+    if recipe.start_weight_share:
+        average_weights(model, start_weights, recipe.start_weight_share)
     return finish_training(model, train_pairs, dev_pairs, output_dir, recipe, loss_before,
                            trained_in="bf16" if uses_bf16(recipe.precision) else "fp32", domain_pairs=domain_pairs)
 
@@ -250,8 +253,23 @@ def _load_for_training(name_or_path: str, recipe: Recipe) -> CrossEncoder:
     )
 
 
-def check_schedule(recipe: Recipe) -> None:
-    """Refuse a ``stop_after_epochs`` that is not a whole number of epochs within ``epochs``."""
+def average_weights(model: CrossEncoder, start_weights: dict[str, torch.Tensor], start_share: float) -> None:
+    """Move the model's weights to ``start_share`` × ``start_weights`` + (1 − ``start_share``) × its own,
+    in place; integer buffers (position ids) are kept."""
+    trained = model.model.state_dict()
+    model.model.load_state_dict({
+        name: start_share * start_weights[name].to(tensor.dtype) + (1 - start_share) * tensor
+        if tensor.is_floating_point() else tensor
+        for name, tensor in trained.items()
+    })
+
+
+def check_settings(recipe: Recipe) -> None:
+    """Refuse a ``stop_after_epochs`` that is not a whole number of epochs within ``epochs``, and a
+    ``start_weight_share`` outside [0, 1)."""
+    share = recipe.start_weight_share
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share < 1:
+        raise ValueError(f"start_weight_share must be a number from 0 up to (not including) 1, not {share!r}")
     stop = recipe.stop_after_epochs
     if stop is not None and (not isinstance(stop, int) or isinstance(stop, bool) or not 1 <= stop <= recipe.epochs):
         raise ValueError(f"stop_after_epochs must be a whole number between 1 and epochs ({recipe.epochs}), not {stop!r}")

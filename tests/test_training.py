@@ -194,3 +194,30 @@ def test_stop_after_epochs_keeps_the_longer_schedule(setup, tmp_path, monkeypatc
         result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m2"])
         assert result.exit_code != 0 and "between 1 and epochs (3)" in result.output
         assert "training on" not in result.output  # refused before the mix is built
+
+
+def test_start_weight_share_averages_the_trained_weights_with_the_start(setup, tmp_path, monkeypatch):
+    root, base, data = setup
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "train.jsonl").write_text(data.read_text())
+    recipe = {"files": {"train.jsonl": {}}, "dev_share": 0.2, "epochs": 2, "batch_size": 8,
+              "learning_rate": 2e-3, "base_model": str(base), "seed": 1}
+    weights = {}
+    for name, share in (("trained", 0.0), ("averaged", 0.25)):
+        (tmp_path / "recipe.json").write_text(json.dumps({**recipe, "start_weight_share": share}))
+        result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", name])
+        assert result.exit_code == 0, result.output
+        weights[name] = load_file(str(tmp_path / name / "model.safetensors"))
+    start = load_file(str(base / "model.safetensors"))
+    for key in ("classifier.weight", "bert.encoder.layer.0.attention.self.query.weight"):
+        trained, averaged = weights["trained"][key].astype(np.float32), weights["averaged"][key].astype(np.float32)
+        assert np.abs(trained - start[key]).max() > 2e-3  # training moved it
+        np.testing.assert_allclose(averaged, 0.25 * start[key] + 0.75 * trained, atol=3e-4)
+
+
+@pytest.mark.parametrize("share", [1, -0.1, "half"])
+def test_a_start_weight_share_outside_zero_to_one_is_refused(share, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "recipe.json").write_text(json.dumps({"files": {"train.jsonl": {}}, "start_weight_share": share}))
+    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m"])
+    assert result.exit_code != 0 and "start_weight_share must be a number from 0" in result.output
