@@ -17,6 +17,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from transformers.utils import logging as hf_logging
@@ -96,7 +97,7 @@ class Speed:
 
 
 def fail(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(2)
 
 
@@ -155,12 +156,12 @@ def _print_score(score: PairScore) -> None:
     out.print(table)
     for name, cues, uncertain in (("A", score.hedge_cues_a, score.uncertain_a), ("B", score.hedge_cues_b, score.uncertain_b)):
         verdict = "" if uncertain is None else f" (reads as {'uncertain' if uncertain else 'certain'})"
-        out.print(f"hedge cues in {name}: {_cue_texts(cues) or 'none'}{verdict}", highlight=False)
-    out.print(f"model: {score.model}" + (" (both directions)" if score.both_directions else ""), highlight=False)
+        out.print(f"hedge cues in {name}: {escape(_cue_texts(cues)) or 'none'}{verdict}", highlight=False)
+    out.print(f"model: {escape(score.model)}" + (" (both directions)" if score.both_directions else ""), highlight=False)
 
 
 def _warn_truncated(where: str, max_length: int) -> None:
-    err.print(f"[yellow]warning:[/] {where}: pair is longer than {max_length} tokens and was truncated", highlight=False)
+    err.print(f"[yellow]warning:[/] {escape(where)}: pair is longer than {max_length} tokens and was truncated", highlight=False)
 
 
 @app.command()
@@ -228,7 +229,7 @@ def _score_file(
     except InputFileError as error:
         fail(str(error))
     for problem in problems:
-        err.print(f"[yellow]skipped[/] {problem}", highlight=False)
+        err.print(f"[yellow]skipped[/] {escape(str(problem))}", highlight=False)
     if output is not None and output.resolve() == input.resolve():
         fail("--output would overwrite --input")
     scorer = _load_scorer(model, device, max_length, speed)
@@ -283,7 +284,7 @@ def _slug(text: str) -> str:
 
 
 def _print_report(report: dict) -> None:
-    out.print(f"[bold]{report['dataset']}[/] · {report['model']}", highlight=False)
+    out.print(f"[bold]{escape(report['dataset'])}[/] · {escape(report['model'])}", highlight=False)
     summary = Table(show_header=False)
     summary.add_column(style="bold")
     summary.add_column(justify="right")
@@ -305,7 +306,7 @@ def _print_report(report: dict) -> None:
 
 
 def _print_comparison(reports: list[dict]) -> None:
-    out.print(f"[bold]{reports[0]['dataset']}[/] · {reports[0]['n']} pairs", highlight=False)
+    out.print(f"[bold]{escape(reports[0]['dataset'])}[/] · {reports[0]['n']} pairs", highlight=False)
     table = Table()
     table.add_column("metric", style="bold")
     for report in reports:
@@ -376,7 +377,7 @@ def eval_command(
         except InputFileError as error:
             fail(str(error))
         for problem in problems:
-            err.print(f"[yellow]skipped[/] {problem}", highlight=False)
+            err.print(f"[yellow]skipped[/] {escape(str(problem))}", highlight=False)
         if not items:
             fail(f"no usable pairs in {data}")
         skipped, name, labels = len(problems), data.stem, LABELS
@@ -419,7 +420,7 @@ def eval_command(
         wrong = [{**row, "model": result["model"]} for result, rows in results for row in rows
                  if row["gold"] != row["predicted"]]
         _write_jsonl(errors, wrong)
-        err.print(f"wrote {len(wrong)} misclassified rows to {errors}", highlight=False)
+        err.print(f"wrote {len(wrong)} misclassified rows to {escape(str(errors))}", highlight=False)
     if plots is not None:
         from detector.plots import plot_confusion, plot_reliability
 
@@ -431,7 +432,7 @@ def eval_command(
                 plot_reliability([max(r["probs"].values()) for r in rows], [r["gold"] == r["predicted"] for r in rows],
                                  f"{result['dataset']} — {result['model']} (ECE {result['ece']:.3f})",
                                  plots / f"{stem}-reliability.png")
-        err.print(f"wrote plots to {plots}", highlight=False)
+        err.print(f"wrote plots to {escape(str(plots))}", highlight=False)
     raise typer.Exit(1 if skipped else 0)
 
 
@@ -439,7 +440,8 @@ def eval_command(
 def train(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the trained model to.")],
     recipe: Annotated[
-        Path | None, typer.Option(help="A JSON training recipe; models/recipes/default.json builds the shipped model.",
+        Path | None, typer.Option(help="A JSON training recipe; models/recipes/default.json and then default-stage2.json "
+                                  "(with --base set to the first one's output) build the shipped model.",
                                   show_default=False),
     ] = None,
     public: Annotated[
@@ -467,6 +469,10 @@ def train(
                                                    show_default=False)] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for sampling, augmentation and training (default: the "
                                              "recipe's, else 13).", show_default=False)] = None,
+    start_weight_share: Annotated[float | None, typer.Option(min=0.0, max=0.99, help="Share of the starting "
+                                                             "weights averaged back into the trained ones when "
+                                                             "training ends (default: the recipe's, else 0).",
+                                                             show_default=False)] = None,
     precision: Annotated[str | None, typer.Option(help="Training arithmetic: auto (bf16 where the CPU or GPU has bf16 "
                                                   "units, else fp32), bf16 or fp32 (default: the recipe's, else "
                                                   "auto).", show_default=False)] = None,
@@ -496,7 +502,8 @@ def train(
     if not plan.public and not plan.files:
         fail("nothing to train on: give --recipe, --public or --data")
     overrides = {"base_model": base, "epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
-                 "max_length": max_length, "seed": seed, "dev_share": dev_share, "precision": precision}
+                 "max_length": max_length, "seed": seed, "dev_share": dev_share, "precision": precision,
+                 "start_weight_share": start_weight_share}
     for key, value in overrides.items():
         if value is not None:
             setattr(plan, key, value)
@@ -599,8 +606,8 @@ def export_onnx_command(
 ) -> None:
     """Export a model to ONNX with int8 weights, for --backend onnx (ONNX Runtime on the CPU).
 
-    Fastest on CPUs without bf16 units; costs a little accuracy (see eval/README.md). Needs the
-    [onnx] extra: pip install -e '.[onnx]'.
+    Fastest on CPUs without bf16 units; costs a little accuracy (see eval/README.md).
+    Needs ONNX Runtime: pip install -e '.\\[onnx]'.
     """
     try:
         from detector.backends import export_onnx
@@ -615,7 +622,7 @@ def export_onnx_command(
             written = export_onnx(folder, output)
     except ImportError as error:
         fail(f"{error.name} is missing: pip install -e '.[onnx]'")
-    out.print(f"wrote {written} ({written.stat().st_size / 1e6:.1f} MB)", highlight=False)
+    out.print(f"wrote {escape(str(written))} ({written.stat().st_size / 1e6:.1f} MB)", highlight=False)
 
 
 @app.command("train-hedges")
@@ -723,7 +730,7 @@ def flag(
                 added += not outcome.already_stored
             progress.advance(task)
     for problem in problems:
-        err.print(f"[yellow]skipped:[/] {problem}", highlight=False)
+        err.print(f"[yellow]skipped:[/] {escape(str(problem))}", highlight=False)
 
     flags = flagger.flags(done_hashes, ALL_LABELS if show_all else FLAG_LABELS, min_score) if done_hashes else []
     if top:
@@ -815,7 +822,7 @@ def sources(
             fail(f"flag file not found: {flags}")
         rows, problems = _flag_rows(flags)
         for problem in problems:
-            err.print(f"[yellow]skipped:[/] {problem}", highlight=False)
+            err.print(f"[yellow]skipped:[/] {escape(str(problem))}", highlight=False)
         graphs = {kind: graph_from_flags(rows, kind) for kind in kinds}
 
     estimator = TruthFinder if method == Method.truthfinder else MajorityVote

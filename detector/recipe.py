@@ -1,10 +1,11 @@
 """Training recipes: which pairs a model is trained on, and with which settings.
 
-A recipe is a JSON file (``models/recipes/default.json`` builds the shipped model) naming the
-public training sets and project JSONL files to draw from, how many pairs to take per label,
-how many get an augmented twin (:mod:`detector.augment`) and how often to repeat a source, plus
-the trainer's settings. :func:`build_pairs` turns it into train and dev pairs, deterministically
-for a seed. Only the training files of the public sets are ever read.
+A recipe is a JSON file naming the public training sets and project JSONL files to draw from,
+how many pairs to take per label, how many get an augmented twin (:mod:`detector.augment`) and
+how often to repeat a source, plus the trainer's settings. ``models/recipes/default.json``, then
+``default-stage2.json`` from its output, build the shipped model. :func:`build_pairs` turns a
+recipe into train and dev pairs, deterministically for a seed. Only the training files of the
+public sets are ever read.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
     python -m eval.score_speed [--rounds 3] [--fnc-pairs 1400] [--device cpu] [--threads N] [--profile]
 
-The pairs are fixed: the project's 850 claim pairs (``datasets/claim_pairs_*.jsonl``) and a seeded
+The pairs are fixed: the project's claim pairs (``datasets/claim_pairs_*.jsonl``) and a seeded
 sample of FNC-1 *training* headlines, each with the body sentence most relevant to it (short
 claim pairs, about 35 tokens). In one process, every contender scores all of them once per round,
 the contenders taking turns, round after round; a contender's speed is its median round.

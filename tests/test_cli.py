@@ -55,6 +55,12 @@ def test_missing_input_file(tmp_path, model_args):
     assert result.exit_code == 2 and "input file not found" in result.stderr
 
 
+def test_error_messages_keep_square_brackets(tmp_path, model_args):
+    """A path like pairs[draft].jsonl is printed as given, not read as terminal markup."""
+    result = run("score", "--input", tmp_path / "pairs[draft].jsonl", *model_args)
+    assert result.exit_code == 2 and "pairs[draft].jsonl" in result.stderr
+
+
 def test_empty_input_file(tmp_path, model_args):
     (tmp_path / "empty.jsonl").write_text("")
     result = run("score", "--input", tmp_path / "empty.jsonl", *model_args)
