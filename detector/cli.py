@@ -569,11 +569,8 @@ def calibrate(
     temperature correct both. Use a few hundred pairs spread over the four labels, and measure
     on other pairs (detector eval).
     """
-    import torch
-    from sentence_transformers import CrossEncoder
-
     from detector.calibration import load_calibration
-    from detector.training import fit_domain_calibration, write_domain_calibration
+    from detector.training import fit_domain_calibration, load_for_calibration, write_domain_calibration
 
     folder = model or default_model_path()
     if not (folder / "config.json").is_file():
@@ -586,9 +583,7 @@ def calibrate(
         fail("no labelled pairs to fit on")
     temperature, _ = load_calibration(folder)
     with err.status(f"scoring {len(pairs)} pairs…"):
-        encoder = CrossEncoder(str(folder), device="cpu", trust_remote_code=False,
-                               model_kwargs={"use_safetensors": True, "dtype": torch.float32})
-        fitted = fit_domain_calibration(encoder, pairs, temperature)
+        fitted = fit_domain_calibration(load_for_calibration(folder), pairs, temperature)
     write_domain_calibration(folder, fitted, ", ".join(str(path) for path in data))
     table = Table(show_header=False)
     for name, value in (*_domain_rows(fitted), ("written to", str(folder / "calibration.json"))):

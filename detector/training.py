@@ -75,6 +75,13 @@ def _as_dataset(pairs: list[LabelledPair]) -> Dataset:
     )
 
 
+def load_for_calibration(folder: Path) -> CrossEncoder:
+    """A saved model in fp32 on the CPU (safetensors only, no remote code): what calibrations are
+    fitted and compared on, so that the numbers match what ``detector calibrate`` ships."""
+    return CrossEncoder(str(folder), device="cpu", trust_remote_code=False,
+                        model_kwargs={"use_safetensors": True, "dtype": torch.float32})
+
+
 def pair_logits(model: CrossEncoder, pairs: list[LabelledPair]) -> np.ndarray:
     """The model's raw logits for labelled pairs (claim A, claim B), one row per pair."""
     return np.asarray(model.predict([(p.claim_a, p.claim_b) for p in pairs], batch_size=64, show_progress_bar=False))
@@ -143,8 +150,9 @@ def train_cross_encoder(
     """Fine-tune the recipe's base on the pairs, calibrate on dev and save to ``output_dir``.
 
     The best epoch by dev macro-F1 is kept (of the first ``recipe.stop_after_epochs``, when it is
-    set), and averaged with the starting weights when ``recipe.start_weight_share`` is set. The temperature is fitted on dev, or, with
-    ``domain_pairs`` (the recipe's dev files), together with label offsets on those. Checkpoints
+    set), and averaged with the starting weights when ``recipe.start_weight_share`` is set. The
+    temperature is fitted on dev, or, with ``domain_pairs`` (the recipe's dev files), together
+    with label offsets on those. Checkpoints
     go to ``checkpoint_dir`` (default ``<output_dir>-checkpoints``); a run started again with the
     same arguments resumes from the newest one. The same seed gives the same weights on the same machine.
     """
@@ -157,7 +165,8 @@ def train_cross_encoder(
     model.config.label2id = {label: i for i, label in enumerate(LABELS)}
 
     loss_before = _mean_loss(model, _loss_sample(train_pairs, recipe.seed))
-    start_weights = {name: tensor.clone() for name, tensor in model.model.state_dict().items()} if recipe.start_weight_share else {}
+    start_weights = ({name: tensor.clone() for name, tensor in model.model.state_dict().items()}
+                     if recipe.start_weight_share else {})
     checkpoint_dir = checkpoint_dir or output_dir.parent / f"{output_dir.name}-checkpoints"
     stopped_run = _stopped_run_best_checkpoint(checkpoint_dir, recipe.stop_after_epochs)
     if stopped_run is None:

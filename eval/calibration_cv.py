@@ -19,9 +19,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-import torch
 from scipy.special import log_softmax
-from sentence_transformers import CrossEncoder
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
@@ -29,7 +27,7 @@ from detector.calibration import fit_temperature, fit_temperature_and_offsets
 from detector.evaluation import read_clean_labelled_pairs
 from detector.labels import LABELS
 from detector.scoring import default_model_path
-from detector.training import pair_logits
+from detector.training import load_for_calibration, pair_logits
 from eval import ROOT, repo_relative
 
 RESULTS = Path(__file__).parent / "results"
@@ -70,9 +68,7 @@ def main() -> None:
     gold = np.array([LABELS.index(pair.label) for pair in pairs])
     rows = []
     for folder in args.models or [default_model_path()]:
-        # fp32, as detector calibrate fits, so that the numbers match what it would ship.
-        encoder = CrossEncoder(str(folder), device="cpu", trust_remote_code=False,
-                               model_kwargs={"use_safetensors": True, "dtype": torch.float32})
+        encoder = load_for_calibration(folder)
         if encoder.model.config.id2label != dict(enumerate(LABELS)):
             raise SystemExit(f"{folder}: labels are not {', '.join(LABELS)} in that order")
         row = {"model": repo_relative(folder), "data": repo_relative(args.data), "pairs": len(pairs), "repeats": args.repeats,
