@@ -469,9 +469,9 @@ def train(
                                                    show_default=False)] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for sampling, augmentation and training (default: the "
                                              "recipe's, else 13).", show_default=False)] = None,
-    start_weight_share: Annotated[float | None, typer.Option(min=0.0, max=0.99, help="Share of the starting "
-                                                             "weights averaged back into the trained ones when "
-                                                             "training ends (default: the recipe's, else 0).",
+    start_weight_share: Annotated[float | None, typer.Option(help="Share (0 up to, not including, 1) of the "
+                                                             "starting weights averaged back into the trained ones "
+                                                             "when training ends (default: the recipe's, else 0).",
                                                              show_default=False)] = None,
     precision: Annotated[str | None, typer.Option(help="Training arithmetic: auto (bf16 where the CPU or GPU has bf16 "
                                                   "units, else fp32), bf16 or fp32 (default: the recipe's, else "

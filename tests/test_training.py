@@ -221,3 +221,11 @@ def test_a_start_weight_share_outside_zero_to_one_is_refused(share, tmp_path, mo
     (tmp_path / "recipe.json").write_text(json.dumps({"files": {"train.jsonl": {}}, "start_weight_share": share}))
     result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m"])
     assert result.exit_code != 0 and "start_weight_share must be a number from 0" in result.output
+
+
+@pytest.mark.parametrize("share", ["1", "-0.1"])
+def test_the_cli_refuses_the_same_start_weight_shares_as_a_recipe(share, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "recipe.json").write_text(json.dumps({"files": {"train.jsonl": {}}}))
+    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m", "--start-weight-share", share])
+    assert result.exit_code != 0 and "start_weight_share must be a number from 0" in result.output
