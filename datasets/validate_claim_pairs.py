@@ -12,7 +12,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 FILES = {"dev": HERE / "claim_pairs_dev.jsonl", "test": HERE / "claim_pairs_test.jsonl",
          "train": HERE / "claim_pairs_train.jsonl", "batch3": HERE / "claim_pairs_train_batch3.jsonl",
-         "batch4": HERE / "claim_pairs_train_batch4.jsonl", "negated": HERE / "claim_pairs_train_negated_neutrals.jsonl"}
+         "batch4": HERE / "claim_pairs_train_batch4.jsonl",
+         "batch5": HERE / "claim_pairs_train_batch5.jsonl", "negated": HERE / "claim_pairs_train_negated_neutrals.jsonl"}
 FIELDS = ["id", "claim_a", "source_a", "claim_b", "source_b", "label", "phenomenon", "note"]
 LABELS = ["contradiction", "entailment", "hedge", "neutral"]
 EASY_TAG = "lexical-overlap"
