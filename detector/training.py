@@ -152,9 +152,9 @@ def train_cross_encoder(
     The best epoch by dev macro-F1 is kept (of the first ``recipe.stop_after_epochs``, when it is
     set), and averaged with the starting weights when ``recipe.start_weight_share`` is set. The
     temperature is fitted on dev, or, with ``domain_pairs`` (the recipe's dev files), together
-    with label offsets on those. Checkpoints
-    go to ``checkpoint_dir`` (default ``<output_dir>-checkpoints``); a run started again with the
-    same arguments resumes from the newest one. The same seed gives the same weights on the same machine.
+    with label offsets on those. Checkpoints go to ``checkpoint_dir`` (default
+    ``<output_dir>-checkpoints``); a run started again with the same arguments resumes from the
+    newest one. The same seed gives the same weights on the same machine.
     """
     check_settings(recipe)
     set_seed(recipe.seed)
