@@ -13,7 +13,10 @@ HERE = Path(__file__).resolve().parent
 FILES = {"dev": HERE / "claim_pairs_dev.jsonl", "test": HERE / "claim_pairs_test.jsonl",
          "train": HERE / "claim_pairs_train.jsonl", "batch3": HERE / "claim_pairs_train_batch3.jsonl",
          "batch4": HERE / "claim_pairs_train_batch4.jsonl",
-         "batch5": HERE / "claim_pairs_train_batch5.jsonl", "negated": HERE / "claim_pairs_train_negated_neutrals.jsonl"}
+         "batch5": HERE / "claim_pairs_train_batch5.jsonl", "negated": HERE / "claim_pairs_train_negated_neutrals.jsonl",
+         "batch6": HERE / "claim_pairs_train_batch6.jsonl",
+         "same_topic_dev": HERE / "claim_pairs_same_topic_dev.jsonl",
+         "same_topic_test": HERE / "claim_pairs_same_topic_test.jsonl"}
 FIELDS = ["id", "claim_a", "source_a", "claim_b", "source_b", "label", "phenomenon", "note"]
 LABELS = ["contradiction", "entailment", "hedge", "neutral"]
 EASY_TAG = "lexical-overlap"
@@ -56,7 +59,9 @@ def main() -> int:
         subset = [r for r in rows if r.get("label") == label]
         hard = [r for r in subset if r.get("phenomenon") != EASY_TAG]
         per_split = [sum(r["_split"] == split for r in subset) for split in FILES]
-        share = len(subset) / total if total else 0
+        # The balance is that of the main evaluation files; training and same-topic files lean on purpose.
+        evaluation = [r for r in rows if r["_split"] in ("dev", "test")]
+        share = sum(r.get("label") == label for r in evaluation) / len(evaluation) if evaluation else 0
         hard_share = len(hard) / len(subset) if subset else 0
         print(f"{label:<15}{len(subset):>5}{share:>8.1%}" + "".join(f"{n:>8}" for n in per_split)
               + f"{len(hard):>6}{hard_share:>8.1%}")

@@ -32,6 +32,7 @@ from detector.evaluation import (
     seeded_sample,
 )
 from detector.labels import LABELS
+from detector.metrics import paired_comparison
 from detector.pair_files import InputFileError, ResultWriter, read_pairs
 from detector.public_data import TRAINING_SETS, DataNotFoundError, default_data_dir
 from detector.hedge_classifier import HedgeClassifier, load_hedge_classifier
@@ -139,8 +140,15 @@ def _flat_row(score: PairScore, pair_id) -> dict:
         uncertain_b=score.uncertain_b,
         model=score.model,
         truncated=score.truncated,
+        reasons="; ".join(_reason_text(reason) for reason in score.reasons),
     )
     return row
+
+
+def _reason_text(reason: dict) -> str:
+    """One reason in words: 'number: exceeded 400 / in the single digits: conflict'."""
+    sides = " / ".join(side if side is not None else "–" for side in (reason["a"], reason["b"]))
+    return f"{reason['kind']}: {sides}: {reason['relation'].replace('_', ' ')}"
 
 
 def _print_score(score: PairScore) -> None:
@@ -157,6 +165,8 @@ def _print_score(score: PairScore) -> None:
     for name, cues, uncertain in (("A", score.hedge_cues_a, score.uncertain_a), ("B", score.hedge_cues_b, score.uncertain_b)):
         verdict = "" if uncertain is None else f" (reads as {'uncertain' if uncertain else 'certain'})"
         out.print(f"hedge cues in {name}: {escape(_cue_texts(cues)) or 'none'}{verdict}", highlight=False)
+    for reason in score.reasons:
+        out.print(f"reason: {escape(_reason_text(reason))}", highlight=False)
     out.print(f"model: {escape(score.model)}" + (" (both directions)" if score.both_directions else ""), highlight=False)
 
 
@@ -283,12 +293,18 @@ def _slug(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).strip("_") or "model"
 
 
+def _with_interval(report: dict, metric: str) -> str:
+    low, high = report["intervals"][metric]
+    return f"{report[metric]:.3f} [{low:.3f}, {high:.3f}]"
+
+
 def _print_report(report: dict) -> None:
     out.print(f"[bold]{escape(report['dataset'])}[/] · {escape(report['model'])}", highlight=False)
     summary = Table(show_header=False)
     summary.add_column(style="bold")
     summary.add_column(justify="right")
-    rows = [("pairs", f"{report['n']}"), ("accuracy", f"{report['accuracy']:.3f}"), ("macro-F1", f"{report['macro_f1']:.3f}")]
+    rows = [("pairs", f"{report['n']}"), ("accuracy (95% CI)", _with_interval(report, "accuracy")),
+            ("macro-F1 (95% CI)", _with_interval(report, "macro_f1"))]
     if "fnc_score" in report:
         rows.append(("FNC-1 score", f"{report['fnc_score']:.2f}"))
     if "hedge_f1" in report:
@@ -303,6 +319,16 @@ def _print_report(report: dict) -> None:
     for label, values in report["per_class"].items():
         per_class.add_row(label, *(f"{values[k]:.3f}" for k in ("precision", "recall", "f1")), str(values["support"]))
     out.print(per_class)
+    if "by_phenomenon" in report:
+        tags = Table("phenomenon", "pairs", "accuracy")
+        for tag, values in report["by_phenomenon"].items():
+            tags.add_row(tag, str(values["n"]), f"{values['accuracy']:.3f}")
+        out.print(tags)
+
+
+def _model_column(report: dict) -> str:
+    # A folder is shown by its name: full paths would squeeze the columns unreadable.
+    return Path(report["model"]).name if Path(report["model"]).is_dir() else report["model"]
 
 
 def _print_comparison(reports: list[dict]) -> None:
@@ -310,16 +336,24 @@ def _print_comparison(reports: list[dict]) -> None:
     table = Table()
     table.add_column("metric", style="bold")
     for report in reports:
-        # A folder is shown by its name: full paths would squeeze the columns unreadable.
-        name = Path(report["model"]).name if Path(report["model"]).is_dir() else report["model"]
-        table.add_column(name, justify="right")
-    metrics = ["accuracy", "macro_f1", "ece", "pairs_per_second"]
-    metrics += ["fnc_score"] if "fnc_score" in reports[0] else []
+        table.add_column(_model_column(report), justify="right")
+    table.add_row("accuracy (95% CI)", *(_with_interval(r, "accuracy") for r in reports))
+    table.add_row("macro-F1 (95% CI)", *(_with_interval(r, "macro_f1") for r in reports))
+    metrics = ["ece", "pairs_per_second"] + (["fnc_score"] if "fnc_score" in reports[0] else [])
     for metric in metrics:
         table.add_row(metric, *(f"{r[metric]:.3f}" if r[metric] is not None else "-" for r in reports))
     for label in reports[0]["labels"]:
         table.add_row(f"F1 {label}", *(f"{r['per_class'][label]['f1']:.3f}" for r in reports))
+    versus = [r.get("versus") for r in reports]
+    table.add_row("macro-F1 − first (95% CI)", "", *(
+        f"{v['macro_f1_difference']:+.3f} [{v['macro_f1_difference_interval'][0]:+.3f}, "
+        f"{v['macro_f1_difference_interval'][1]:+.3f}]" for v in versus[1:]))
+    table.add_row("McNemar p (accuracy)", "", *(f"{v['mcnemar_p']:.3g}" for v in versus[1:]))
     out.print(table)
+    for report, against in zip(reports[1:], versus[1:]):
+        verdict = "within the noise of these pairs" if against["macro_f1_within_noise"] else "outside the noise"
+        out.print(f"{escape(_model_column(report))} vs {escape(_model_column(reports[0]))}: macro-F1 difference "
+                  f"{verdict} (paired bootstrap, {against['resamples']} resamples).", highlight=False)
 
 
 @app.command("eval")
@@ -361,8 +395,11 @@ def eval_command(
 ) -> None:
     """Measure a model on labelled pairs (--data) or a public benchmark (--dataset).
 
-    Prints accuracy, macro-F1, per-class scores and calibration error; FNC-1 adds its official
+    Prints accuracy and macro-F1 with 95% bootstrap intervals, per-class scores and calibration
+    error (and accuracy per phenomenon tag when the pairs carry one); FNC-1 adds its official
     weighted score, and the Szeged sets report sentence-level hedge precision, recall and F1.
+    With --compare, every model after the first is tested against it on the same pairs: the
+    macro-F1 difference with a paired-bootstrap interval, and McNemar's exact test on accuracy.
     """
     if (data is None) == (dataset is None):
         fail("give one of --data FILE or --dataset NAME")
@@ -410,6 +447,11 @@ def eval_command(
         results.append((result, rows))
 
     reports = [result for result, _ in results]
+    first_rows = results[0][1]
+    for result, rows in results[1:]:
+        comparison = paired_comparison([r["gold"] for r in first_rows], [r["predicted"] for r in first_rows],
+                                       [r["predicted"] for r in rows], result["labels"])
+        result["versus"] = {"model": reports[0]["model"], **comparison}
     if len(reports) > 1:
         _print_comparison(reports)
     else:
@@ -445,8 +487,8 @@ def train(
                                   show_default=False),
     ] = None,
     public: Annotated[
-        list[str] | None, typer.Option("--public", help="Add a public set's training files: fnc1, emergent, snli, "
-                                       "climate-fever. Repeatable.", show_default=False),
+        list[str] | None, typer.Option("--public", help="Add a public set's training files: "
+                                       f"{', '.join(TRAINING_SETS)}. Repeatable.", show_default=False),
     ] = None,
     data: Annotated[
         list[Path] | None, typer.Option("--data", help="Add a JSONL file of labelled pairs in the project's format. "
@@ -482,8 +524,9 @@ def train(
     """Fine-tune a four-way cross-encoder and write a folder that --model loads.
 
     Dev (a stratified share of the training mix) is scored after every epoch and picks the best
-    one; a temperature fitted on dev is saved with the model. Killed runs resume from their last
-    epoch checkpoint when started again with the same arguments.
+    one; a temperature fitted on dev is saved with the model. A checkpoint is saved every
+    save_steps steps (the recipe's, 500 by default) and at every epoch's end: a killed run
+    resumes from the last one when started again with the same arguments.
     """
     from detector.recipe import Recipe, Source, build_pairs, dev_file_pairs
     from detector.training import check_settings, train_cross_encoder, uses_bf16
@@ -537,6 +580,8 @@ def train(
         ("temperature", f"{result.temperature:.3f}"),
         ("dev ECE", f"{result.ece_before:.3f} → {result.ece_after:.3f}"),
         *(_domain_rows(result.domain_calibration) if result.domain_calibration else []),
+        ("trained in", result.trained_in),
+        *([("pairs per second", f"{result.train_pairs_per_second:.1f}")] if result.train_pairs_per_second else []),
         ("wall time", f"{time.perf_counter() - started:.0f} s"),
         ("saved to", str(output)),
     ):

@@ -21,7 +21,7 @@ from pathlib import Path
 from detector.hedge_classifier import HedgeClassifier
 from detector.hedges import find_hedge_cues
 from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, LABELS, NEUTRAL, parse_label
-from detector.metrics import classification_metrics, expected_calibration_error, fnc_score
+from detector.metrics import bootstrap_intervals, classification_metrics, expected_calibration_error, fnc_score
 from detector.pair_files import InputProblem, read_pairs
 from detector.public_data import (
     NOT_CONTRADICTION,
@@ -33,6 +33,7 @@ from detector.public_data import (
     load_sick,
     load_stanford_contradiction,
     load_szeged,
+    load_vitaminc,
 )
 from detector.scoring import NLIScorer
 
@@ -58,6 +59,7 @@ PAIR_BENCHMARKS: dict[str, PairBenchmark] = {
     "sick": PairBenchmark((CONTRADICTION, ENTAILMENT, NEUTRAL), lambda data_dir: load_sick(data_dir, "test")),
     "stanford-contradiction": PairBenchmark((CONTRADICTION, NOT_CONTRADICTION), load_stanford_contradiction),
     "climate-fever": PairBenchmark((CONTRADICTION, ENTAILMENT, NEUTRAL), lambda data_dir: load_climate_fever(data_dir, "test")),
+    "vitaminc": PairBenchmark((CONTRADICTION, ENTAILMENT, NEUTRAL), lambda data_dir: load_vitaminc(data_dir, "test")),
 }
 HEDGE_BENCHMARKS: dict[str, HedgeBenchmark] = {
     "szeged-wiki": HedgeBenchmark(lambda data_dir: load_szeged(data_dir, "wiki", "test")),
@@ -82,7 +84,8 @@ def read_labelled_pairs(path: Path) -> tuple[list[LabelledPair], list[str], list
         except ValueError as error:
             problems.append(InputProblem(str(path), record.line, str(error)))
             continue
-        pairs.append(LabelledPair(record.claim_a, record.claim_b, label, path.name))
+        pairs.append(LabelledPair(record.claim_a, record.claim_b, label, path.name,
+                                  str(record.fields.get("phenomenon") or "")))
         ids.append(str(record.fields.get("id", f"line-{record.line}")))
     return pairs, ids, problems
 
@@ -148,6 +151,7 @@ def evaluate_pairs(
             "predicted": predicted,
             "probs": {label: round(value, 4) for label, value in probs.items()},
             "truncated": result.truncated,
+            **({"phenomenon": pair.phenomenon} if pair.phenomenon else {}),
         })
     gold = [row["gold"] for row in rows]
     predicted = [row["predicted"] for row in rows]
@@ -163,10 +167,34 @@ def evaluate_pairs(
         "backend": scorer.backend,
         "precision": scorer.precision,
         "truncated": sum(row["truncated"] for row in rows),
+        "intervals": bootstrap_intervals(gold, predicted, labels),
     }
     if dataset == "fnc1":
         report["fnc_score"] = fnc_score(gold, predicted)
+    if any("phenomenon" in row for row in rows):
+        report["by_phenomenon"] = accuracy_by_phenomenon(rows)
     return report, rows
+
+
+NUMBER_PHENOMENA = ("number", "date", "update")
+"""The phenomenon tags of pairs whose label turns on numbers or dates."""
+
+
+def accuracy_on(report: dict, tags: Sequence[str]) -> tuple[float | None, int]:
+    """Accuracy over the pairs of a report whose phenomenon is one of ``tags``, and how many there are."""
+    groups = [report.get("by_phenomenon", {}).get(tag) for tag in tags]
+    n = sum(group["n"] for group in groups if group)
+    right = sum(group["n"] * group["accuracy"] for group in groups if group)
+    return (right / n if n else None), n
+
+
+def accuracy_by_phenomenon(rows: Sequence[dict]) -> dict[str, dict]:
+    """``{tag: {n, accuracy}}`` over prediction rows that carry a ``phenomenon`` tag, by tag."""
+    by_tag: dict[str, list[bool]] = {}
+    for row in rows:
+        if row.get("phenomenon"):
+            by_tag.setdefault(row["phenomenon"], []).append(row["gold"] == row["predicted"])
+    return {tag: {"n": len(right), "accuracy": sum(right) / len(right)} for tag, right in sorted(by_tag.items())}
 
 
 def evaluate(
@@ -208,7 +236,8 @@ def evaluate_hedge_sentences(
         }
         for index, (sentence, is_uncertain, found) in enumerate(zip(sentences, uncertain, cues))
     ]
-    metrics = classification_metrics([r["gold"] for r in rows], [r["predicted"] for r in rows], (UNCERTAIN, CERTAIN))
+    gold, predicted = [r["gold"] for r in rows], [r["predicted"] for r in rows]
+    metrics = classification_metrics(gold, predicted, (UNCERTAIN, CERTAIN))
     hedge = metrics["per_class"][UNCERTAIN]
     report = {
         "model": "hedge classifier" if classifier is not None else "hedge-cue lexicon",
@@ -220,5 +249,6 @@ def evaluate_hedge_sentences(
         "hedge_precision": hedge["precision"],
         "hedge_recall": hedge["recall"],
         "hedge_f1": hedge["f1"],
+        "intervals": bootstrap_intervals(gold, predicted, (UNCERTAIN, CERTAIN)),
     }
     return report, rows

@@ -9,8 +9,12 @@ for them.
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import json
 import os
+import re
+import zipfile
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,12 +29,14 @@ from detector.text import normalise_space, split_sentences
 
 @dataclass(frozen=True)
 class LabelledPair:
-    """A claim pair with its gold label; ``origin`` names the set it came from."""
+    """A claim pair with its gold label; ``origin`` names the set it came from and ``phenomenon``
+    the main difficulty, where a labelled file tags it (``datasets/README.md``)."""
 
     claim_a: str
     claim_b: str
     label: str
     origin: str = ""
+    phenomenon: str = ""
 
 
 class DataNotFoundError(FileNotFoundError):
@@ -77,15 +83,10 @@ def relevant_sentences(headline: str, body: str, top_k: int, vectorizer: TfidfVe
     return " ".join(sentences[i] for i in keep)
 
 
-def load_fnc1(data_dir: Path, split: str, top_k: int = 3) -> list[LabelledPair]:
-    """FNC-1: headline (A) against the body's most relevant sentences (B).
-
-    ``split="train"`` reads ``train_*``; ``split="test"`` reads the competition test files.
-    """
-    prefix = {"train": "train", "test": "competition_test"}[split]
-    folder = data_dir / "fnc1"
-    bodies = {row["Body ID"]: row["articleBody"] for row in _read_csv(folder / f"{prefix}_bodies.csv")}
-    stances = _read_csv(folder / f"{prefix}_stances.csv")
+def _load_stance_pairs(folder: Path, bodies_file: str, stances_file: str, origin: str, top_k: int) -> list[LabelledPair]:
+    """Headline (A) against its body's ``top_k`` most relevant sentences (B), FNC-1 labels."""
+    bodies = {row["Body ID"]: row["articleBody"] for row in _read_csv(folder / bodies_file)}
+    stances = _read_csv(folder / stances_file)
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
     vectorizer.fit(list(bodies.values()))
     return [
@@ -93,10 +94,26 @@ def load_fnc1(data_dir: Path, split: str, top_k: int = 3) -> list[LabelledPair]:
             normalise_space(row["Headline"]),
             relevant_sentences(row["Headline"], bodies[row["Body ID"]], top_k, vectorizer),
             FNC1_LABELS[row["Stance"]],
-            "fnc1",
+            origin,
         )
         for row in stances
     ]
+
+
+def load_fnc1(data_dir: Path, split: str, top_k: int = 3) -> list[LabelledPair]:
+    """FNC-1: headline (A) against the body's most relevant sentences (B).
+
+    ``split="train"`` reads ``train_*``; ``split="test"`` reads the competition test files.
+    """
+    prefix = {"train": "train", "test": "competition_test"}[split]
+    return _load_stance_pairs(data_dir / "fnc1", f"{prefix}_bodies.csv", f"{prefix}_stances.csv", "fnc1", top_k)
+
+
+def load_arc(data_dir: Path, split: str = "train", top_k: int = 3) -> list[LabelledPair]:
+    """ARC stance (NYT debate posts in FNC-1's format), read as FNC-1. Only its training part is here."""
+    if split != "train":
+        raise ValueError("only the training part of ARC is available")
+    return _load_stance_pairs(data_dir / "arc", "arc_bodies.csv", "arc_stances_train.csv", "arc", top_k)
 
 
 def load_emergent(data_dir: Path, split: str) -> list[LabelledPair]:
@@ -183,6 +200,87 @@ def load_sick(data_dir: Path, split: str) -> list[LabelledPair]:
         ]
 
 
+VITAMINC_LABELS = {"SUPPORTS": ENTAILMENT, "REFUTES": CONTRADICTION, "NOT ENOUGH INFO": NEUTRAL}
+VITAMINC_FILES = ("vitaminc_real", "vitaminc_synthetic")
+
+# Wikipedia sentences in VitaminC and FEVER are PTB-tokenised: brackets spelt out, quotes as
+# `` and '', spaces around punctuation. \ufffd stands where a non-breaking space was lost.
+_PTB_TOKENS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
+               "``": '"', "''": '"', "\ufffd": " "}
+_PTB_TOKEN = re.compile("|".join(re.escape(token) for token in _PTB_TOKENS))
+_SPACE_BEFORE = re.compile(r" (?=[.,;:!?)\]}%]|'s\b|n't\b|'re\b|'ve\b|'ll\b|'d\b|'m\b)")
+_SPACE_AFTER = re.compile(r"(?<=[(\[{$]) ")
+_QUOTED = re.compile(r'" ([^"]*?) "')
+
+
+def detokenise_wiki(text: str) -> str:
+    """Undo PTB tokenisation: "Westlife -LRB- band -RRB- 's `` Flying '' ." -> 'Westlife (band)'s "Flying".'"""
+    text = _PTB_TOKEN.sub(lambda match: _PTB_TOKENS[match.group()], text)
+    text = _QUOTED.sub(r'"\1"', normalise_space(text))
+    return _SPACE_AFTER.sub("", _SPACE_BEFORE.sub("", text))
+
+
+def vitaminc_test_page(page: str) -> bool:
+    """Whether a Wikipedia page's VitaminC rows are test only (md5 of the page name divisible by 5)."""
+    return int(hashlib.md5(page.encode("utf-8")).hexdigest(), 16) % 5 == 0
+
+
+def load_vitaminc(data_dir: Path, split: str) -> list[LabelledPair]:
+    """VitaminC: claim (A) against a Wikipedia evidence sentence (B), often a revision that flips it.
+
+    Test is the ``vitaminc_real`` rows whose page is a test page (:func:`vitaminc_test_page`);
+    train is the rows of both files whose page is not. Synthetic rows on test pages are in
+    neither, so no test page is trained on.
+    """
+    want_test = split == "test"
+    pairs = []
+    for name in VITAMINC_FILES[:1] if want_test else VITAMINC_FILES:
+        with zipfile.ZipFile(_require(data_dir / "vitaminc" / f"{name}.zip")) as archive:
+            with archive.open(f"{name}/test.jsonl") as raw:
+                for line in io.TextIOWrapper(raw, encoding="utf-8"):
+                    row = json.loads(line)
+                    if vitaminc_test_page(row["page"]) != want_test:
+                        continue
+                    pairs.append(LabelledPair(detokenise_wiki(row["claim"]), detokenise_wiki(row["evidence"]),
+                                              VITAMINC_LABELS[row["label"]], "vitaminc"))
+    return pairs
+
+
+FEVER_RTE_LABELS = {"entailment": ENTAILMENT, "not_entailment": CONTRADICTION}
+
+
+def load_fever_rte(data_dir: Path, split: str = "train") -> list[LabelledPair]:
+    """FEVER dev claims (A) with their gold evidence (B); not_entailment holds only REFUTES claims.
+
+    Not one of our benchmarks: all of it is training data.
+    """
+    if split != "train":
+        raise ValueError("FEVER with evidence is used for training only")
+    folder = data_dir / "fever_rte"
+    premises, claims, labels = (
+        _require(folder / f"dev.{name}.txt").read_text(encoding="utf-8").splitlines()
+        for name in ("premise", "hypothesis", "label")
+    )
+    return [
+        LabelledPair(normalise_space(claim), detokenise_wiki(premise), FEVER_RTE_LABELS[label.strip()], "fever-rte")
+        for premise, claim, label in zip(premises, claims, labels, strict=True)
+    ]
+
+
+def load_cad_snli(data_dir: Path, split: str = "train") -> list[LabelledPair]:
+    """Counterfactually edited SNLI (all three files), read as SNLI: the hypothesis is claim A and the
+    premise claim B. Not one of our benchmarks: all of it is training data."""
+    if split != "train":
+        raise ValueError("counterfactual SNLI is used for training only")
+    pairs = []
+    for part in ("train", "dev", "test"):
+        with _require(data_dir / "cad_snli" / f"{part}.tsv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                pairs.append(LabelledPair(normalise_space(row["sentence2"]), normalise_space(row["sentence1"]),
+                                          SNLI_LABELS[row["gold_label"].strip()], "cad-snli"))
+    return pairs
+
+
 def load_stanford_contradiction(data_dir: Path, split: str = "test") -> list[LabelledPair]:
     """de Marneffe et al. 2008 (RTE2 dev, negated): contradiction or not_contradiction. Test only."""
     if split != "test":
@@ -238,5 +336,9 @@ TRAINING_SETS: dict[str, Callable[[Path], list[LabelledPair]]] = {
     "emergent": lambda data_dir: load_emergent(data_dir, "train"),
     "snli": load_snli,
     "climate-fever": lambda data_dir: load_climate_fever(data_dir, "train"),
+    "vitaminc": lambda data_dir: load_vitaminc(data_dir, "train"),
+    "fever-rte": load_fever_rte,
+    "cad-snli": load_cad_snli,
+    "arc": load_arc,
 }
 """The sets whose training files may train the shipped default (SICK is left out: non-commercial)."""

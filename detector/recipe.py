@@ -62,6 +62,9 @@ class Recipe:
     """Share of the starting model's weights averaged back into the trained ones when training
     ends (WiSE-FT, Wortsman et al. 2022): 0 keeps the trained weights as they are. A second stage
     sets it so that the finished model keeps more of what its first stage learnt."""
+    save_steps: int = 500
+    """Save a checkpoint every this many optimizer steps (and at every epoch's end), so a run that
+    is stopped, even mid-epoch, resumes from its last checkpoint when started again."""
     batch_size: int = 16
     learning_rate: float = 4e-5
     warmup_ratio: float = 0.1

@@ -13,7 +13,7 @@ import os
 import re
 import socket
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -25,6 +25,7 @@ from detector.calibration import calibrated_probs, load_calibration, offsets_in_
 from detector.hedge_classifier import HedgeClassifier, load_hedge_classifier
 from detector.hedges import HedgeCue, find_hedge_cues
 from detector.labels import CONTRADICTION, ENTAILMENT, HEDGE, LABELS, NEUTRAL, map_model_labels
+from detector.reasons import NUMBER_WEIGHT, pair_reasons, weigh_numbers
 
 DEFAULT_MODEL_NAME = "detector-nli-minilm-l6"
 DEFAULT_HEDGE_WEIGHT = 0.8
@@ -77,7 +78,8 @@ class PairScore:
     """The scorer's verdict on one pair: the relation of claim B to claim A.
 
     ``uncertain_a``/``uncertain_b`` say whether each claim reads as uncertain (hedge classifier
-    or lexicon cue); they are None when no hedge classifier is available.
+    or lexicon cue); they are None when no hedge classifier is available. ``reasons`` lists the
+    figures, dates, negations and opposite words compared (:mod:`detector.reasons`).
     """
 
     claim_a: str
@@ -91,6 +93,7 @@ class PairScore:
     both_directions: bool = False
     uncertain_a: bool | None = None
     uncertain_b: bool | None = None
+    reasons: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -163,6 +166,8 @@ class NLIScorer:
     ``backend`` and ``precision`` choose how the model runs (:mod:`detector.backends`): ``torch``
     at ``auto`` precision is fp16 on a GPU, bf16 on a CPU with bf16 units, else fp32; ``onnx``
     runs the folder's int8 export with ONNX Runtime on the CPU. ``threads`` caps CPU threads.
+    ``number_weight`` is how far a comparison of the two claims' figures moves the probabilities
+    (:func:`detector.reasons.weigh_numbers`; 0 leaves them to the model).
     """
 
     def __init__(
@@ -175,6 +180,7 @@ class NLIScorer:
         backend: str = "torch",
         precision: str = "auto",
         threads: int | None = None,
+        number_weight: float = NUMBER_WEIGHT,
     ):
         from sentence_transformers import CrossEncoder
 
@@ -204,6 +210,7 @@ class NLIScorer:
         self.max_length = self.cross_encoder.max_seq_length
         self.tokenizer = self.cross_encoder.tokenizer
         self.hedge_weight = hedge_weight
+        self.number_weight = number_weight
         self.hedge_classifier = hedge_classifier or _shipped_hedge_classifier(Path(source))
         self.backend = backend
         try:
@@ -340,6 +347,8 @@ class NLIScorer:
                     for p, (ca, cb), (ua, ub) in zip(reverse, cues, uncertain)
                 ])
             forward = np.stack([combine_directions(f, r) for f, r in zip(forward, reverse)])
+        reasons = [pair_reasons(a, b) for a, b in batch]
+        forward = np.stack([weigh_numbers(p, found, self.number_weight) for p, found in zip(forward, reasons)])
         return [
             PairScore(
                 claim_a=a,
@@ -353,7 +362,8 @@ class NLIScorer:
                 both_directions=both_directions,
                 uncertain_a=uncertain_a,
                 uncertain_b=uncertain_b,
+                reasons=found,
             )
-            for (a, b), p, (cues_a, cues_b), was_truncated, (uncertain_a, uncertain_b)
-            in zip(batch, forward, cues, truncated, uncertain)
+            for (a, b), p, (cues_a, cues_b), was_truncated, (uncertain_a, uncertain_b), found
+            in zip(batch, forward, cues, truncated, uncertain, reasons)
         ]

@@ -63,6 +63,10 @@ class TrainingResult:
     trained_in: str = "fp32"
     domain_calibration: dict | None = None
     """What :func:`fit_domain_calibration` returned, when the recipe has dev files."""
+    train_seconds: float | None = None
+    """Wall time of the trainer in this run (a resumed run counts only its own part)."""
+    train_pairs_per_second: float | None = None
+    """Training pairs per second of this run, as the trainer measured it."""
 
 
 def _as_dataset(pairs: list[LabelledPair]) -> Dataset:
@@ -169,21 +173,24 @@ def train_cross_encoder(
                      if recipe.start_weight_share else {})
     checkpoint_dir = checkpoint_dir or output_dir.parent / f"{output_dir.name}-checkpoints"
     stopped_run = _stopped_run_best_checkpoint(checkpoint_dir, recipe.stop_after_epochs)
+    speed: dict[str, float] = {}
     if stopped_run is None:
-        _fit(model, train_pairs, dev_pairs, recipe, checkpoint_dir, show_progress_bar, logging_steps)
+        speed = _fit(model, train_pairs, dev_pairs, recipe, checkpoint_dir, show_progress_bar, logging_steps)
     else:
         # Resuming would train on into the next epoch: take the stopped run's best checkpoint as it is.
         model = _load_for_training(str(stopped_run), recipe)
     if recipe.start_weight_share:
         average_weights(model, start_weights, recipe.start_weight_share)
     return finish_training(model, train_pairs, dev_pairs, output_dir, recipe, loss_before,
-                           trained_in="bf16" if uses_bf16(recipe.precision) else "fp32", domain_pairs=domain_pairs)
+                           trained_in="bf16" if uses_bf16(recipe.precision) else "fp32", domain_pairs=domain_pairs,
+                           speed=speed)
 
 
 def _fit(model: CrossEncoder, train_pairs: list[LabelledPair], dev_pairs: list[LabelledPair], recipe: Recipe,
-         checkpoint_dir: Path, show_progress_bar: bool, logging_steps: int) -> None:
-    """Train in place with ``CrossEncoderTrainer``, resuming from the newest checkpoint if there is one;
-    the best scored epoch is loaded back into ``model`` at the end."""
+         checkpoint_dir: Path, show_progress_bar: bool, logging_steps: int) -> dict[str, float]:
+    """Train in place with ``CrossEncoderTrainer``, resuming from the newest checkpoint if there is one
+    (mid-epoch ones too: the trainer skips the batches already trained on); the best scored epoch
+    is loaded back into ``model`` at the end. Returns the run's wall time and pairs per second."""
     args = CrossEncoderTrainingArguments(
         output_dir=str(checkpoint_dir),
         num_train_epochs=recipe.epochs,
@@ -211,10 +218,12 @@ def _fit(model: CrossEncoder, train_pairs: list[LabelledPair], dev_pairs: list[L
         eval_dataset=_as_dataset(dev_pairs),
         loss=CrossEntropyLoss(model),
         evaluator=_dev_evaluator(dev_pairs),
-        callbacks=[StopAfterEpochs(recipe.stop_after_epochs)] if recipe.stop_after_epochs else None,
+        callbacks=[SaveEverySteps(recipe.save_steps),
+                   *([StopAfterEpochs(recipe.stop_after_epochs)] if recipe.stop_after_epochs else [])],
     )
     resume = any(checkpoint_dir.glob("checkpoint-*"))
-    trainer.train(resume_from_checkpoint=True if resume else None)
+    metrics = trainer.train(resume_from_checkpoint=True if resume else None).metrics
+    return {"train_seconds": metrics["train_runtime"], "train_pairs_per_second": metrics["train_samples_per_second"]}
 
 
 def finish_training(
@@ -226,6 +235,7 @@ def finish_training(
     loss_before: float,
     trained_in: str,
     domain_pairs: list[LabelledPair] | None = None,
+    speed: dict[str, float] | None = None,
 ) -> TrainingResult:
     """Calibrate a trained model on dev (and ``domain_pairs``), measure it and save it to
     ``output_dir``: the end of :func:`train_cross_encoder`, callable on a saved checkpoint."""
@@ -244,6 +254,7 @@ def finish_training(
         label_counts=dict(sorted(Counter(p.label for p in train_pairs).items())),
         trained_in=trained_in,
         domain_calibration=fit_domain_calibration(model, domain_pairs, temperature) if domain_pairs else None,
+        **(speed or {}),
     )
     save_model(model, output_dir, recipe, result)
     if result.domain_calibration:
@@ -274,26 +285,30 @@ def average_weights(model: CrossEncoder, start_weights: dict[str, torch.Tensor],
 
 
 def check_settings(recipe: Recipe) -> None:
-    """Refuse a ``stop_after_epochs`` that is not a whole number of epochs within ``epochs``, and a
-    ``start_weight_share`` outside [0, 1)."""
+    """Refuse a ``stop_after_epochs`` that is not a whole number of epochs within ``epochs``, a
+    ``start_weight_share`` outside [0, 1) and a ``save_steps`` below 1."""
     share = recipe.start_weight_share
     if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share < 1:
         raise ValueError(f"start_weight_share must be a number from 0 up to (not including) 1, not {share!r}")
     stop = recipe.stop_after_epochs
     if stop is not None and (not isinstance(stop, int) or isinstance(stop, bool) or not 1 <= stop <= recipe.epochs):
         raise ValueError(f"stop_after_epochs must be a whole number between 1 and epochs ({recipe.epochs}), not {stop!r}")
+    steps = recipe.save_steps
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"save_steps must be a whole number of steps, 1 or more, not {steps!r}")
 
 
 def _stopped_run_best_checkpoint(checkpoint_dir: Path, stop_after_epochs: int | None) -> Path | None:
-    """The best checkpoint of a run that already reached its ``stop_after_epochs``, else None."""
+    """The best checkpoint of a run that already reached its ``stop_after_epochs``, else None
+    (a mid-epoch checkpoint of the last epoch has not reached it: the run goes on from there)."""
     checkpoints = sorted(checkpoint_dir.glob("checkpoint-*"), key=lambda path: int(path.name.split("-")[-1]))
     if stop_after_epochs is None or not checkpoints:
         return None
     state = json.loads((checkpoints[-1] / "trainer_state.json").read_text(encoding="utf-8"))
-    if round(state["epoch"]) > stop_after_epochs:
+    if state["epoch"] > stop_after_epochs + 1e-6:
         raise ValueError(f"{checkpoint_dir} holds checkpoints past epoch {stop_after_epochs} (stop_after_epochs) "
                          f"from another run; remove it or choose another --output")
-    if round(state["epoch"]) < stop_after_epochs:
+    if state["epoch"] < stop_after_epochs - 1e-6:
         return None
     return Path(state.get("best_model_checkpoint") or checkpoints[-1])
 
@@ -307,6 +322,19 @@ def _dev_evaluator(dev_pairs: list[LabelledPair]) -> CrossEncoderClassificationE
 def _loss_sample(train_pairs: list[LabelledPair], seed: int) -> list[LabelledPair]:
     """The fixed training pairs the loss before and after training is measured on."""
     return random.Random(seed).sample(train_pairs, min(512, len(train_pairs)))
+
+
+class SaveEverySteps(TrainerCallback):
+    """Asks the trainer for a checkpoint every ``steps`` optimizer steps, on top of the epoch ones
+    that are scored on dev; rotation keeps the best scored checkpoint and the newest."""
+
+    def __init__(self, steps: int):
+        self.steps = steps
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.global_step % self.steps == 0:
+            control.should_save = True
+        return control
 
 
 class StopAfterEpochs(TrainerCallback):

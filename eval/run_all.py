@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from detector.evaluation import BENCHMARK_NAMES, evaluate, load_benchmark, read_labelled_pairs
+from detector.evaluation import NUMBER_PHENOMENA, BENCHMARK_NAMES, accuracy_on, evaluate, load_benchmark, read_labelled_pairs
 from detector.labels import LABELS
 from detector.public_data import default_data_dir
 from detector.hedge_classifier import load_hedge_classifier
@@ -27,16 +27,20 @@ from detector.truth_eval import DATASETS as TRUTH_DATASETS
 from detector.truth_eval import run_dataset
 
 RESULTS = Path(__file__).parent / "results"
-PROJECT_TEST = Path(__file__).parent.parent / "datasets" / "claim_pairs_test.jsonl"
+DATASETS = Path(__file__).parent.parent / "datasets"
+PROJECT_TESTS = {"claim_pairs_test": DATASETS / "claim_pairs_test.jsonl",
+                 "claim_pairs_same_topic_test": DATASETS / "claim_pairs_same_topic_test.jsonl"}
 
 # What each benchmark's row of the table leads with, and why.
 HEADLINE = {
     "claim_pairs_test": ("macro-F1", "macro_f1"),
+    "claim_pairs_same_topic_test": ("macro-F1", "macro_f1"),
     "fnc1": ("FNC-1 score", "fnc_score"),
     "emergent": ("accuracy (3-way)", "accuracy"),
     "sick": ("accuracy (3-way)", "accuracy"),
     "stanford-contradiction": ("contradiction F1", None),
     "climate-fever": ("macro-F1 (3-way)", "macro_f1"),
+    "vitaminc": ("accuracy (3-way)", "accuracy"),
     "szeged-wiki": ("hedge F1 (sentences)", "hedge_f1"),
     "szeged-factbank": ("hedge F1 (sentences)", "hedge_f1"),
 }
@@ -60,6 +64,19 @@ def markdown_table(reports: list[dict]) -> str:
             f"| {report['dataset']} | {report['n']} | {name} | **{value:.3f}** | {report['accuracy']:.3f} | "
             f"{report['macro_f1']:.3f} | {per_class} | {ece} | {report['pairs_per_second']:.0f} | {report['device']}{' ' + report['precision'] if 'precision' in report else ''} |"
         )
+    return "\n".join(lines)
+
+
+def phenomena_lines(reports: list[dict]) -> str:
+    """The project test files' hard cases, on their own: pairs whose label turns on numbers or
+    dates, and same-topic neutrals."""
+    lines = []
+    for report in reports:
+        for what, tags in (("numbers and dates (number, date, update)", NUMBER_PHENOMENA),
+                           ("same-topic neutrals", ("same-topic-neutral",))):
+            accuracy, n = accuracy_on(report, tags)
+            if accuracy is not None:
+                lines.append(f"- {report['dataset']}, {what}: accuracy **{accuracy:.3f}** (n={n})")
     return "\n".join(lines)
 
 
@@ -96,9 +113,9 @@ def main() -> None:
     args.output.mkdir(parents=True, exist_ok=True)
     reports = []
     started = time.perf_counter()
-    for name in ("claim_pairs_test", *BENCHMARK_NAMES):
-        if name == "claim_pairs_test":
-            items, ids, _ = read_labelled_pairs(PROJECT_TEST)
+    for name in (*PROJECT_TESTS, *BENCHMARK_NAMES):
+        if name in PROJECT_TESTS:
+            items, ids, _ = read_labelled_pairs(PROJECT_TESTS[name])
             labels = LABELS
         else:
             items, labels = load_benchmark(name, args.data_dir)
@@ -119,7 +136,7 @@ def main() -> None:
             f"{name} {scores['accuracy']:.3f}" for name, scores in report["methods"].items()))
         truth_reports.append(report)
 
-    table = markdown_table(reports) + "\n\n" + truth_table(truth_reports)
+    table = markdown_table(reports) + "\n\n" + phenomena_lines(reports) + "\n\n" + truth_table(truth_reports)
     hedge_detector = "the model folder's hedge classifier" if hedge_classifier else "the hedge-cue lexicon"
     (args.output / "README.md").write_text(
         f"# Benchmark results\n\nModel: `{scorer.model_name}`. Written by `python -m eval.run_all` "

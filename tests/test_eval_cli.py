@@ -44,6 +44,8 @@ def test_report_schema_plots_and_errors(tmp_path, pairs_file, tiny_three_way):
     data = json.loads(report.read_text())
     assert SCHEMA <= set(data)
     assert data["n"] == 4 and data["labels"] == ["contradiction", "entailment", "hedge", "neutral"]
+    low, high = data["intervals"]["macro_f1"]
+    assert low <= data["macro_f1"] <= high and data["intervals"]["confidence"] == 0.95
     assert set(data["per_class"]["hedge"]) == {"precision", "recall", "f1", "support"}
     # The tiny model always says entailment, and its hedge layer turns the hedged B into hedge.
     assert data["accuracy"] == 0.5 and data["per_class"]["hedge"]["recall"] == 1.0
@@ -62,6 +64,10 @@ def test_compare_prints_models_side_by_side(tmp_path, pairs_file, tiny_three_way
     reports = json.loads(report.read_text())
     assert [r["accuracy"] for r in reports] == [0.5, 0.25]
     assert "always-neutral" in result.stdout and "F1 hedge" in result.stdout
+    # The second model is tested against the first on the same pairs.
+    versus = reports[1]["versus"]
+    assert versus["accuracy_difference"] == -0.25 and versus["only_a_right"] == 2 and versus["only_b_right"] == 1
+    assert "McNemar p" in result.stdout and "within the noise" in result.stdout
 
 
 def test_unknown_label_is_reported_with_its_line(tmp_path, pairs_file, tiny_three_way):

@@ -48,6 +48,19 @@ def train(root, base, data, name, seed=1):
     return output
 
 
+def tiny_recipe(folder, data, base, **settings):
+    """A recipe on the tiny pairs (copied to ``folder/train.jsonl``) from the tiny base, with ``settings``."""
+    (folder / "train.jsonl").write_text(data.read_text())
+    return {"files": {"train.jsonl": {}}, "dev_share": 0.2, "epochs": 2, "batch_size": 8, "learning_rate": 2e-3,
+            "base_model": str(base), "seed": 1, **settings}
+
+
+def run_recipe(folder, recipe, output="m", *options):
+    """``detector train --recipe`` on ``recipe``, written to ``folder/recipe.json`` (run from ``folder``)."""
+    (folder / "recipe.json").write_text(json.dumps(recipe))
+    return runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", output, *options])
+
+
 def test_training_lowers_the_loss_and_writes_a_loadable_model(setup):
     root, base, data = setup
     output = train(root, base, data, "model-a")
@@ -152,12 +165,8 @@ def test_calibrate_refuses_bad_input(tmp_path, setup):
 def test_a_recipe_with_dev_files_calibrates_on_them(setup, tmp_path, monkeypatch):
     root, base, data = setup
     monkeypatch.chdir(tmp_path)  # recipe file paths are relative to the working directory
-    (tmp_path / "train.jsonl").write_text(data.read_text())
     (tmp_path / "dev.jsonl").write_text(tiny_pairs(tmp_path / "unused.jsonl").read_text())
-    recipe = {"files": {"train.jsonl": {}}, "dev_files": ["dev.jsonl"], "dev_share": 0.2, "epochs": 2,
-              "batch_size": 8, "learning_rate": 2e-3, "base_model": str(base), "seed": 1}
-    (tmp_path / "recipe.json").write_text(json.dumps(recipe))
-    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m"])
+    result = run_recipe(tmp_path, tiny_recipe(tmp_path, data, base, dev_files=["dev.jsonl"]))
     assert result.exit_code == 0, result.output
     assert "label offsets" in result.output
     calibration = json.loads((tmp_path / "m" / "calibration.json").read_text())
@@ -169,11 +178,8 @@ def test_a_recipe_with_dev_files_calibrates_on_them(setup, tmp_path, monkeypatch
 def test_stop_after_epochs_keeps_the_longer_schedule(setup, tmp_path, monkeypatch):
     root, base, data = setup
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "train.jsonl").write_text(data.read_text())
-    recipe = {"files": {"train.jsonl": {}}, "dev_share": 0.2, "epochs": 3, "stop_after_epochs": 1,
-              "batch_size": 8, "learning_rate": 2e-3, "base_model": str(base), "seed": 1}
-    (tmp_path / "recipe.json").write_text(json.dumps(recipe))
-    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m"])
+    recipe = tiny_recipe(tmp_path, data, base, epochs=3, stop_after_epochs=1)
+    result = run_recipe(tmp_path, recipe)
     assert result.exit_code == 0, result.output
     [checkpoint] = (tmp_path / "m-checkpoints").glob("checkpoint-*")
     state = json.loads((checkpoint / "trainer_state.json").read_text())
@@ -182,16 +188,14 @@ def test_stop_after_epochs_keeps_the_longer_schedule(setup, tmp_path, monkeypatc
     first = load_file(str(tmp_path / "m" / "model.safetensors"))
 
     # Started again, the stopped run is finished from its checkpoint, not trained into epoch 2.
-    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m"])
+    result = run_recipe(tmp_path, recipe)
     assert result.exit_code == 0, result.output
     assert [path.name for path in (tmp_path / "m-checkpoints").glob("checkpoint-*")] == [checkpoint.name]
     again = load_file(str(tmp_path / "m" / "model.safetensors"))
     assert all((first[k] == again[k]).all() for k in first)
 
     for bad in (4, 1.5):
-        recipe["stop_after_epochs"] = bad
-        (tmp_path / "recipe.json").write_text(json.dumps(recipe))
-        result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m2"])
+        result = run_recipe(tmp_path, {**recipe, "stop_after_epochs": bad}, "m2")
         assert result.exit_code != 0 and "between 1 and epochs (3)" in result.output
         assert "training on" not in result.output  # refused before the mix is built
 
@@ -199,13 +203,9 @@ def test_stop_after_epochs_keeps_the_longer_schedule(setup, tmp_path, monkeypatc
 def test_start_weight_share_averages_the_trained_weights_with_the_start(setup, tmp_path, monkeypatch):
     root, base, data = setup
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "train.jsonl").write_text(data.read_text())
-    recipe = {"files": {"train.jsonl": {}}, "dev_share": 0.2, "epochs": 2, "batch_size": 8,
-              "learning_rate": 2e-3, "base_model": str(base), "seed": 1}
     weights = {}
     for name, share in (("trained", 0.0), ("averaged", 0.25)):
-        (tmp_path / "recipe.json").write_text(json.dumps({**recipe, "start_weight_share": share}))
-        result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", name])
+        result = run_recipe(tmp_path, tiny_recipe(tmp_path, data, base, start_weight_share=share), name)
         assert result.exit_code == 0, result.output
         weights[name] = load_file(str(tmp_path / name / "model.safetensors"))
     start = load_file(str(base / "model.safetensors"))
@@ -218,14 +218,40 @@ def test_start_weight_share_averages_the_trained_weights_with_the_start(setup, t
 @pytest.mark.parametrize("share", [1, -0.1, "half"])
 def test_a_start_weight_share_outside_zero_to_one_is_refused(share, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "recipe.json").write_text(json.dumps({"files": {"train.jsonl": {}}, "start_weight_share": share}))
-    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m"])
+    result = run_recipe(tmp_path, {"files": {"train.jsonl": {}}, "start_weight_share": share})
     assert result.exit_code != 0 and "start_weight_share must be a number from 0" in result.output
 
 
 @pytest.mark.parametrize("share", ["1", "-0.1"])
 def test_the_cli_refuses_the_same_start_weight_shares_as_a_recipe(share, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "recipe.json").write_text(json.dumps({"files": {"train.jsonl": {}}}))
-    result = runner.invoke(app, ["train", "--recipe", "recipe.json", "--output", "m", "--start-weight-share", share])
+    result = run_recipe(tmp_path, {"files": {"train.jsonl": {}}}, "m", "--start-weight-share", share)
     assert result.exit_code != 0 and "start_weight_share must be a number from 0" in result.output
+
+
+def test_a_run_stopped_mid_epoch_resumes_from_its_last_step_checkpoint(setup, tmp_path, monkeypatch):
+    root, base, data = setup
+    monkeypatch.chdir(tmp_path)
+    recipe = tiny_recipe(tmp_path, data, base, epochs=1, save_steps=2)
+    result = run_recipe(tmp_path, recipe)
+    assert result.exit_code == 0, result.output
+    # 32 training pairs in batches of 8: 4 steps, a checkpoint every 2.
+    assert sorted(p.name for p in (tmp_path / "m-checkpoints").glob("checkpoint-*")) == ["checkpoint-2", "checkpoint-4"]
+    uninterrupted = load_file(str(tmp_path / "m" / "model.safetensors"))
+
+    # As if the run had been killed after step 3: only the mid-epoch checkpoint is left.
+    import shutil
+    shutil.rmtree(tmp_path / "m-checkpoints" / "checkpoint-4")
+    shutil.rmtree(tmp_path / "m")
+    step_2 = (tmp_path / "m-checkpoints" / "checkpoint-2" / "model.safetensors").stat().st_mtime_ns
+    result = run_recipe(tmp_path, recipe)
+    assert result.exit_code == 0, result.output
+    # Resumed, not restarted: step 2 was not trained (nor saved) again.
+    assert (tmp_path / "m-checkpoints" / "checkpoint-2" / "model.safetensors").stat().st_mtime_ns == step_2
+    state = json.loads((tmp_path / "m-checkpoints" / "checkpoint-4" / "trainer_state.json").read_text())
+    assert state["global_step"] == 4
+    resumed = load_file(str(tmp_path / "m" / "model.safetensors"))
+    assert all(np.allclose(uninterrupted[k], resumed[k], atol=1e-3) for k in uninterrupted)
+
+    result = run_recipe(tmp_path, {**recipe, "save_steps": 0}, "m3")
+    assert result.exit_code != 0 and "save_steps" in result.output
