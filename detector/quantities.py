@@ -262,6 +262,8 @@ def _figure(text: str, match: re.Match) -> Quantity | None:
     if kind == "count" and match.group("value").isdigit() and len(match.group("value")) == 1 and not match.group("bound") \
             and text[match.end("value"):match.end("value") + 1] == ".":
         return None  # a list number or the "1." of a heading
+    if match.group("value").lower() == "one" and re.match(r"\s+(?:of|another|side|hand)\b", text[match.end():]):
+        return None  # "one of the missiles", "one another": not a count
     bound = match.group("bound") or ("or so" if match.group("or_so") else None)
     if match.group("value2") is not None:
         high = _scaled(match.group("value2"), match.group("scale2") or match.group("scale"))

@@ -33,6 +33,10 @@ SET_LABELS = {
     "snli": (CONTRADICTION, ENTAILMENT, NEUTRAL),
     "emergent": (CONTRADICTION, ENTAILMENT, HEDGE),
     "climate-fever": (CONTRADICTION, ENTAILMENT, NEUTRAL),
+    "vitaminc": (CONTRADICTION, ENTAILMENT, NEUTRAL),
+    "fever-rte": (CONTRADICTION, ENTAILMENT),
+    "cad-snli": (CONTRADICTION, ENTAILMENT, NEUTRAL),
+    "arc": LABELS,
 }
 
 
@@ -56,13 +60,14 @@ def main() -> None:
             report, _ = evaluate_pairs(scorer, pairs, name, SET_LABELS[name])
             row[name] = {
                 "pairs": len(pairs),
+                "accuracy": report["accuracy"],
                 "macro_f1": report["macro_f1"],
                 "contradiction_f1": report["per_class"][CONTRADICTION]["f1"],
                 **({"fnc_score": report["fnc_score"]} if "fnc_score" in report else {}),
             }
         rows.append(row)
         print(f"{folder}: " + "; ".join(
-            f"{name} ({scores['pairs']}) macro-F1 {scores['macro_f1']:.3f}, contradiction F1 "
+            f"{name} ({scores['pairs']}) accuracy {scores['accuracy']:.3f}, macro-F1 {scores['macro_f1']:.3f}, contradiction F1 "
             f"{scores['contradiction_f1']:.3f}" + (f", score {scores['fnc_score']:.2f}" if "fnc_score" in scores else "")
             for name, scores in row.items() if isinstance(scores, dict)))
     RESULTS.mkdir(exist_ok=True)

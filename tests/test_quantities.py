@@ -99,3 +99,8 @@ def test_weigh_numbers_moves_odds_toward_what_the_figures_say():
     assert weigh_numbers(probs, conflict, 1.0).sum() == pytest.approx(1.0)
     assert (weigh_numbers(probs, dates, 1.0) == probs).all()  # dates are left to the model
     assert (weigh_numbers(probs, conflict, 0.0) == probs).all()
+
+
+def test_one_of_is_not_a_count():
+    assert extract_quantities("One of the missiles destroyed a hotel.") == []
+    assert only("One person died.").low == 1
