@@ -64,7 +64,7 @@ _UNIT = (r"(?:%|per ?cent\b|km\b|kilomet(?:re|er)s?\b|met(?:re|er)s?\b|m\b|miles
 CURRENCIES = {"$": "money:usd", "€": "money:eur", "£": "money:gbp"}
 
 _FIGURE = re.compile(
-    rf"(?:\b(?P<between>between)\s+)?(?:\b(?P<bound>{_BOUND})\s+)?(?P<currency>[$€£])?"
+    rf"(?:\bbetween\s+)?(?:\b(?P<bound>{_BOUND})\s+)?(?P<currency>[$€£])?"
     rf"(?<![\w.,])(?P<value>{_VALUE})(?P<scale>{_SCALE})?"
     rf"(?:\s*(?:-|–|to|and)\s*[$€£]?(?P<value2>{_DIGITS}|{_WORD})(?P<scale2>{_SCALE})?)?"
     rf"(?:[\s-]?(?P<unit>{_UNIT}))?(?P<or_so>\s+or so\b)?",
@@ -185,8 +185,9 @@ def _counted_noun(text: str, end: int) -> str:
     return ""
 
 
-def _year_spans(text: str) -> list[tuple[int, int]]:
-    return [match.span() for match in _YEAR.finditer(text)]
+def _month_number(name: str) -> int:
+    """1 for "January", "Jan" or "jan"."""
+    return next(number for number, month in enumerate(MONTHS, 1) if month.startswith(name.lower()[:3]))
 
 
 def extract_quantities(text: str) -> list[Quantity]:
@@ -203,18 +204,16 @@ def extract_quantities(text: str) -> list[Quantity]:
 
     for match in _DAY_MONTH.finditer(text):
         day, month = (match.group("day"), match.group("month")) if match.group("day") else (match.group("day2"), match.group("month2"))
-        month_number = next(i for i, name in enumerate(MONTHS, 1) if name.startswith(month.lower()[:3]))
-        value = month_number * 100 + int(day)
+        value = _month_number(month) * 100 + int(day)
         add(Quantity(match.group(), value, value, "day", start=match.start(), end=match.end()))
     for match in _WEEKDAY.finditer(text):
         value = WEEKDAYS.index(match.group("weekday").lower())
         add(Quantity(match.group(), value, value, "weekday", start=match.start(), end=match.end()))
     for match in _MONTH_ONLY.finditer(text):
         if free(*match.span("month")):
-            month = match.group("month").lower()[:3]
-            value = next(i for i, name in enumerate(MONTHS, 1) if name.startswith(month))
+            value = _month_number(match.group("month"))
             add(Quantity(match.group("month"), value, value, "month", start=match.start("month"), end=match.end("month")))
-    for start, end in _year_spans(text):
+    for start, end in (match.span() for match in _YEAR.finditer(text)):
         if free(start, end) and not _is_count_context(text, start):
             value = float(text[start:end])
             add(Quantity(text[start:end], value, value, "year", start=start, end=end))
@@ -303,10 +302,11 @@ def _comparable(a: Quantity, b: Quantity, counts_a: int, counts_b: int) -> bool:
     return bool(a.noun and a.noun == b.noun) or (counts_a == 1 and counts_b == 1)
 
 
-def compare_quantities(claim_a: str, claim_b: str) -> list[QuantityRelation]:
+def compare_quantities(claim_a: str, claim_b: str, extract=extract_quantities) -> list[QuantityRelation]:
     """Each figure of B with the figure of A it is comparable with (the closest in value when
-    several are), and their relation; figures with no counterpart are left out."""
-    quantities_a, quantities_b = extract_quantities(claim_a), extract_quantities(claim_b)
+    several are), and their relation; figures with no counterpart are left out. ``extract``
+    reads a claim's figures (another parser can be measured in its place)."""
+    quantities_a, quantities_b = extract(claim_a), extract(claim_b)
     counts_a = sum(q.kind == "count" for q in quantities_a)
     counts_b = sum(q.kind == "count" for q in quantities_b)
     relations = []

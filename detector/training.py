@@ -291,11 +291,16 @@ def check_settings(recipe: Recipe) -> None:
     if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share < 1:
         raise ValueError(f"start_weight_share must be a number from 0 up to (not including) 1, not {share!r}")
     stop = recipe.stop_after_epochs
-    if stop is not None and (not isinstance(stop, int) or isinstance(stop, bool) or not 1 <= stop <= recipe.epochs):
+    if stop is not None and not (_whole_number(stop) and 1 <= stop <= recipe.epochs):
         raise ValueError(f"stop_after_epochs must be a whole number between 1 and epochs ({recipe.epochs}), not {stop!r}")
     steps = recipe.save_steps
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+    if not (_whole_number(steps) and steps >= 1):
         raise ValueError(f"save_steps must be a whole number of steps, 1 or more, not {steps!r}")
+
+
+def _whole_number(value) -> bool:
+    """An int from a recipe, not a float or a bool (JSON's true would pass as 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _stopped_run_best_checkpoint(checkpoint_dir: Path, stop_after_epochs: int | None) -> Path | None:

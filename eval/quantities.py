@@ -24,7 +24,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from detector import quantities
 from detector.evaluation import NUMBER_PHENOMENA, read_clean_labelled_pairs
 from detector.labels import LABELS
-from detector.reasons import NUMBER_WEIGHT, pair_reasons, weigh_numbers
+from detector.reasons import NUMBER_WEIGHT, figure_reasons, weigh_numbers
 from detector.scoring import NLIScorer
 from eval import ROOT, repo_relative
 
@@ -58,18 +58,6 @@ def quantulum_extractor():
     return extract
 
 
-def reasons_with(extractor, claim_a: str, claim_b: str) -> list[dict]:
-    """:func:`pair_reasons` with another reader of figures swapped in."""
-    if extractor is None:
-        return pair_reasons(claim_a, claim_b)
-    original = quantities.extract_quantities
-    quantities.extract_quantities = extractor
-    try:
-        return pair_reasons(claim_a, claim_b)
-    finally:
-        quantities.extract_quantities = original
-
-
 def measure(pairs, probs: np.ndarray, reasons: list[list[dict]], weight: float) -> dict:
     gold = [pair.label for pair in pairs]
     predicted = [LABELS[int(np.argmax(weigh_numbers(p, r, weight)))] for p, r in zip(probs, reasons)]
@@ -91,7 +79,7 @@ def main() -> None:
 
     scorer = NLIScorer(args.model, device="cpu", number_weight=0)
     splits = ["dev", "test"] if args.test else ["dev"]
-    readers = {"patterns": None}
+    readers = {"patterns": quantities.extract_quantities}
     if (extractor := quantulum_extractor()) is not None:
         readers["quantulum3"] = extractor
     results = {"model": scorer.model_name, "shipped_weight": NUMBER_WEIGHT, "splits": {}}
@@ -101,7 +89,8 @@ def main() -> None:
         probs = np.array([[score.probs[label] for label in LABELS] for score in scores])
         rows = {}
         for name, reader in readers.items():
-            reasons = [reasons_with(reader, p.claim_a, p.claim_b) for p in pairs]
+            # Only figures move the probabilities (weigh_numbers), so only they are read.
+            reasons = [figure_reasons(p.claim_a, p.claim_b, reader) for p in pairs]
             weights = args.weights if split == "dev" else [0, NUMBER_WEIGHT]
             rows[name] = [measure(pairs, probs, reasons, weight) for weight in weights]
             for row in rows[name]:
