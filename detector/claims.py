@@ -33,7 +33,14 @@ REPORTING_VERBS = DENIAL_VERBS | {
 }
 # Verbs by which the speaker holds back: the frame is part of what the claim says.
 HEDGING_VERBS = {"hinted", "hints", "suggested", "suggests", "believes", "believe", "estimated", "estimates",
-                 "alleged", "alleges", "predicted", "speculated", "indicated", "indicates"}
+                 "alleged", "alleges", "predicted", "speculated", "indicated", "indicates", "declined", "declines",
+                 "refused", "refuses"}
+# Verbs that attribute a claim without a "that" clause after them ("the union has put the toll at
+# six", "the minister blamed the pilots"): what follows is not a proposition on its own, so the
+# whole clause is what the claim says.
+OBJECT_VERBS = {"put", "puts", "blamed", "blames", "defended", "defends", "credited", "credits", "described",
+                "describes", "called", "calls", "accuse"}
+REPORTING_VERBS |= HEDGING_VERBS | OBJECT_VERBS | {"found", "finds"}
 # Lower-case words that may sit inside a speaker's name or role ("the defence minister").
 _ROLE_WORDS = {
     "of", "for", "the", "and", "de", "la", "del", "van", "von", "bin", "al",
@@ -49,6 +56,12 @@ _ROLE_WORDS = {
     "pro-russian", "ukrainian", "russian", "campaign", "party", "election", "electoral", "commission", "union",
     "workers", "researchers", "scientists", "investigators", "regulator", "regulators", "spokesmen",
     "representative", "ambassador", "envoy", "negotiator", "source", "sources", "people", "team", "officers",
+    "federation", "firm", "bank", "utility", "operator", "association", "mission", "observers", "observer",
+    "inspectorate", "inspector", "inspectors", "hospital", "university", "laboratory", "institute", "airline",
+    "embassy", "parliament", "chamber", "fund", "watchdog", "coalition", "front", "movement", "organisation",
+    "organization", "charity", "network", "department", "bureau", "brigade", "battalion", "unit", "families",
+    "relatives", "survivors", "passengers", "miners", "crew", "employees", "manager", "managers", "engineer",
+    "engineers", "monitors", "monitoring", "owner", "operators", "consortium", "manufacturer", "producer",
 }
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
@@ -57,6 +70,13 @@ _POSSESSIVES = {"his", "her", "its", "their"}
 _ADVERBS = {"also", "today", "yesterday", "tonight", "later", "earlier", "then", "again", "previously",
             "repeatedly", "once", "now", "still", "however", "further", "publicly", "separately", "had", "has",
             "have", "was", "were", "is", "would", "had", "already", "first", "subsequently", "meanwhile"}
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# "The commission on Thursday declared", "Vilcan put the toll at 11 on Sunday and said": a time
+# phrase between a speaker and the verb is not part of the speaker.
+_TRAILING_TIME = re.compile(
+    rf"(?:\s*,?\s+(?:(?:late|early|earlier|later)\s+)?(?:on|by|from)?\s*(?:{_WEEKDAYS})"
+    r"(?:\s+(?:morning|afternoon|evening|night))?|\s+(?:last|this|next)\s+(?:week|month|year)"
+    r"|\s+in\s+an?\s+(?:statement|post|letter|interview|speech))(?:\s+and)?\s*$")
 _CLAUSE_JOINTS = re.compile(r"(?:,\s+(?:although|though|but|while|whereas)\s+|;\s+)")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
@@ -85,7 +105,7 @@ class Claim:
         than who told whom; "Sak denied that X" and "he hinted that X" keep their frames.
         """
         verb = self.verb.lower()
-        if self.narration or not self.proposition or verb in DENIAL_VERBS | HEDGING_VERBS:
+        if self.narration or not self.proposition or verb in DENIAL_VERBS | HEDGING_VERBS | OBJECT_VERBS:
             return self.text
         return self.proposition
 
@@ -128,7 +148,7 @@ def _speaker_before(segment: str) -> tuple[str, bool]:
 
     Returns (phrase, is_pronoun); an empty phrase when the words there do not look like a name.
     """
-    words = segment.split()
+    words = _TRAILING_TIME.sub("", segment.rstrip()).split()
     while words and words[-1].lower().strip(",") in _ADVERBS:
         words.pop()
     if not words:
@@ -164,6 +184,9 @@ def _speaker_before(segment: str) -> tuple[str, bool]:
         break
     while phrase and phrase[0].lower() in {"of", "for", "and", "de"}:
         phrase.pop(0)
+    whole = _whole_subject(text)
+    if whole and len(whole.split()) > len(phrase):
+        return whole, False
     # A lone capitalised first word of the sentence ("However", "Russia") is only a speaker when
     # it is the whole segment.
     if not phrase or all(w.lower() in _ROLE_WORDS | _DETERMINERS for w in phrase):
@@ -171,6 +194,24 @@ def _speaker_before(segment: str) -> tuple[str, bool]:
         if not has_role:
             return "", False
     return " ".join(phrase).rstrip(","), False
+
+
+_NOT_SUBJECT_WORDS = {"that", "which", "who", "whom", "whose", "is", "was", "were", "are", "be", "been", "if", "when",
+                      "while", "because", "after", "before", "as", "but", "and", "or", "it", "there", "this", "not",
+                      "never", "yet", "no"}
+
+
+def _whole_subject(text: str) -> str:
+    """A whole noun phrase opening the sentence before its verb ("The union branch at the plant"):
+    two to eight words, no comma or quote, opening with a determiner or a capital, no clause words."""
+    words = text.split()
+    if not 2 <= len(words) <= 8 or re.search(r"[,;:“”\"]", text):
+        return ""
+    if not (words[0].lower() in _DETERMINERS or words[0][:1].isupper()) or words[0].lower() in _NOT_A_HEAD:
+        return ""
+    if any(w.lower() in _NOT_SUBJECT_WORDS for w in words) or words[-1].lower() in _ADVERBS:
+        return ""
+    return " ".join(words)
 
 
 _NOT_A_HEAD = {"in", "on", "at", "after", "before", "since", "during", "only", "however", "but", "and", "as",
@@ -386,7 +427,7 @@ def _join_open_quotes(sentences: list[str]) -> list[str]:
     """Rejoin sentences that the splitter cut inside a quotation of several sentences."""
     joined: list[str] = []
     for sentence in sentences:
-        if joined and joined[-1].count("“") > joined[-1].count("”"):
+        if joined and (joined[-1].count("“") > joined[-1].count("”") or joined[-1].count('"') % 2):
             joined[-1] = f"{joined[-1]} {sentence}"
         else:
             joined.append(sentence)

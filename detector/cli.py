@@ -696,27 +696,79 @@ def train_hedges(
 
 
 
+RELATEDNESS_PAIR_FILES = ("claim_pairs_train.jsonl", "claim_pairs_train_batch3.jsonl", "claim_pairs_train_batch4.jsonl",
+                          "claim_pairs_train_batch6.jsonl")
+
+
+@app.command("train-relatedness")
+def train_relatedness_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the gate to, normally "
+                                         "models/detector-relatedness-minilm-l6.")],
+    base: Annotated[Path | None, typer.Option(help="Model to start from. Default: the shipped NLI model, "
+                                              "whose encoder already reads claim pairs.", show_default=False)] = None,
+    epochs: Annotated[int, typer.Option(min=1)] = 2,
+    seed: Annotated[int, typer.Option()] = 13,
+    precision: PrecisionOption = Precision.auto,
+) -> None:
+    """Train the relatedness gate: do two claims bear on the same proposition?
+
+    Trained on the claims of the training articles in datasets/articles (paired as detector flag
+    pairs them, labelled by their gold disputes) and the project's labelled training pairs; the
+    dev articles choose the epoch. The test articles are never read.
+    """
+    from detector.pairing import load_embedder
+    from detector.relatedness import article_examples, labelled_pair_examples, train_relatedness
+    from detector.scoring import default_model_path
+
+    root, folder = Path(__file__).resolve().parent.parent, Path(__file__).resolve().parent.parent / "datasets" / "articles"
+    with err.status("pairing the claims of the training and dev articles…"):
+        embedder = load_embedder(device="cpu")
+        train = article_examples(folder, "train", embedder) + labelled_pair_examples(
+            [root / "datasets" / name for name in RELATEDNESS_PAIR_FILES])
+        dev = article_examples(folder, "dev", embedder)
+    err.print(f"{len(train)} training pairs ({sum(p.related for p in train)} related), "
+              f"{len(dev)} dev pairs ({sum(p.related for p in dev)} related)", highlight=False)
+    report = train_relatedness(train, dev, output, base or default_model_path(), epochs, seed=seed,
+                               precision=precision.value)
+    out.print(f"dev average precision {report['dev'].get('dev_average_precision', float('nan')):.3f}; trained in "
+              f"{report['trained_in']}, {report['train_seconds']:.0f} s ({report['train_pairs_per_second']} pairs/s); "
+              f"wrote {output}", highlight=False)
+
+
 @app.command()
 def flag(
     inputs: Annotated[list[str], typer.Argument(
         help="Articles: .txt or .md files, folders of them, JSONL files of {id, title, text, outlet, published} "
         "objects, or - for stdin.", show_default=False)],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the flags here: .jsonl or .csv.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the disputes (or, with --pairs, the "
+                                                "flagged pairs) here: .jsonl or .csv.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
+    pairs: Annotated[bool, typer.Option("--pairs", help="Report flagged pairs of claims instead of disputes.")] = False,
     store: Annotated[Path | None, typer.Option(
         help="SQLite store of past claims: new articles are compared with everything in it, and kept there. "
         "Without it, a throw-away store is used for this run.")] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Also list entailments (claims that confirm each other).")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="With --pairs: also list entailments (claims that confirm "
+                                           "each other).")] = False,
     k: Annotated[int, typer.Option("--k", min=1, help="Compare each claim with its k most similar claims.")] = 10,
     min_similarity: Annotated[float, typer.Option(min=-1.0, max=1.0,
         help="Similarity floor (cosine) for the k nearest claims.")] = 0.3,
     max_shared: Annotated[int, typer.Option(min=0,
         help="Also compare with up to this many claims that share a named entity or number.")] = 5,
     same_speaker: Annotated[bool, typer.Option(help="Also pair claims by the same speaker.")] = False,
-    min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="Only flag pairs whose label has this probability.")] = 0.5,
+    min_score: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Only flag pairs whose label has this "
+        "probability. Default: the model's flag_policy.json (chosen on dev articles), else 0.5.",
+        show_default=False)] = None,
+    min_related: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Only flag pairs the relatedness gate "
+        "puts at least this likely to be about the same thing. Default: the model's flag_policy.json.",
+        show_default=False)] = None,
+    min_shared: Annotated[int | None, typer.Option(min=0, help="Only flag pairs whose claims share at least this many "
+        "subject words or figure kinds (0: any pair). Default: the model's flag_policy.json.",
+        show_default=False)] = None,
+    gate: Annotated[bool, typer.Option(help="Use the relatedness gate (models/detector-relatedness-minilm-l6): only "
+                                       "pairs about the same proposition are scored and flagged.")] = True,
     outlet: Annotated[str, typer.Option(help="Outlet for articles whose input names none (their narration's speaker).")] = "",
     max_bytes: Annotated[int, typer.Option(min=1, help="Refuse articles larger than this many bytes.")] = DEFAULT_MAX_BYTES,
-    top: Annotated[int, typer.Option(min=0, help="Flags shown in the terminal table.")] = 20,
+    top: Annotated[int, typer.Option(min=0, help="Disputes (or pairs) shown in the terminal.")] = 10,
     model: ModelOption = None,
     device: DeviceOption = Device.auto,
     backend: BackendOption = Backend.torch,
@@ -724,17 +776,23 @@ def flag(
     threads: ThreadsOption = None,
     batch_size: BatchOption = 32,
 ) -> None:
-    """Flag contradictions and hedges between the attributed claims of articles.
+    """Find the disputes in articles: what is claimed, who asserts it, who contradicts it, who hedges.
 
-    Each article is split into claims (speaker, reporting verb, hedge cues); each claim is compared
-    with its most similar claims from this run and the store, and each pair is scored in both
-    directions. Bad inputs (empty, binary, not UTF-8, too large, malformed lines, no sentences) are
-    reported and skipped; exit code 1 then, after the rest is done.
+    Each article is split into claims (speaker, reporting verb, hedge cues) and placed in a story
+    (articles about the same event); each claim is compared with its most similar claims of the
+    same story, from this run and the store. Pairs about the same proposition are scored in both
+    directions and grouped into disputes, strongest first. Bad inputs (empty, binary, not UTF-8,
+    too large, malformed lines, no sentences) are reported and skipped; exit code 1 then, after
+    the rest is done.
     """
+    from dataclasses import replace
+
     from detector.articles import Article, read_articles
-    from detector.flagging import ALL_LABELS, FLAG_LABELS, Flagger
+    from detector.flagging import ALL_LABELS, FLAG_LABELS, Flagger, FlagPolicy
     from detector.pairing import load_embedder
-    from detector.reports import flags_table, html_report, write_flags
+    from detector.relatedness import RelatednessScorer
+    from detector.reports import (counted, disputes_html, disputes_table, flags_table, html_report, stories_table,
+                                  write_disputes, write_flags)
     from detector.store import ClaimStore, StoreError
 
     for path in (output, html):
@@ -743,19 +801,24 @@ def flag(
     if output is not None and output.suffix.lower() not in (".jsonl", ".csv"):
         fail(f"--output must end in .jsonl or .csv, not {output.name}")
     scorer = _load_scorer(model, device, None, Speed(backend, precision, threads))
+    policy = FlagPolicy.for_model(scorer.model_source)
+    policy = replace(policy, **{name: value for name, value in (
+        ("min_score", min_score), ("min_related", min_related), ("min_shared", min_shared)) if value is not None})
     try:
         claim_store = ClaimStore(store if store is not None else ":memory:")
-        with err.status("loading embedding model…"):
+        with err.status("loading embedding model and relatedness gate…"):
             embedder = load_embedder(device=scorer.device)
+            relatedness = RelatednessScorer(device=scorer.device) if gate else None
         claim_store.check_models(scorer.model_name, "all-MiniLM-L6-v2")
-    except StoreError as error:
+    except (StoreError, FileNotFoundError) as error:
         fail(str(error))
-    flagger = Flagger(scorer, embedder, claim_store, k, min_similarity, max_shared, same_speaker, batch_size)
+    flagger = Flagger(scorer, embedder, claim_store, k, min_similarity, max_shared, same_speaker, batch_size,
+                      relatedness=relatedness)
 
     items = list(read_articles(inputs, max_bytes=max_bytes, outlet=outlet))
     articles = [item for item in items if isinstance(item, Article)]
     problems = [str(item) for item in items if not isinstance(item, Article)]
-    done_hashes, stored_before, added = [], 0, 0
+    done_hashes, stored_before, added, titles = [], 0, 0, {}
     with Progress(TextColumn("flagging"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   TimeRemainingColumn(), console=err, transient=True) as progress:
         task = progress.add_task("", total=len(articles))
@@ -766,29 +829,43 @@ def flag(
                 problems.append(f"{article.origin}: {outcome.problem}")
             else:
                 done_hashes.append(article.content_hash)
+                titles[article.content_hash] = article.id
                 stored_before += outcome.already_stored
                 added += not outcome.already_stored
             progress.advance(task)
     for problem in problems:
         err.print(f"[yellow]skipped:[/] {escape(str(problem))}", highlight=False)
 
-    flags = flagger.flags(done_hashes, ALL_LABELS if show_all else FLAG_LABELS, min_score) if done_hashes else []
-    if top:
-        out.print(flags_table(flags, top))
-    if output is not None:
-        write_flags(flags, output)
-    if html is not None:
-        html.write_text(html_report(flags), encoding="utf-8")
+    if pairs:
+        found = flagger.flags(done_hashes, ALL_LABELS if show_all else FLAG_LABELS, policy) if done_hashes else []
+        if top:
+            out.print(flags_table(found, top))
+        if output is not None:
+            write_flags(found, output)
+        if html is not None:
+            html.write_text(html_report(found), encoding="utf-8")
+        what = counted(len(found), "flagged pair")
+    else:
+        found = flagger.disputes(done_hashes, policy) if done_hashes else []
+        stories = flagger.stories_of(done_hashes)
+        if top:
+            if len(done_hashes) > 1:
+                out.print(stories_table(stories, titles))
+            out.print(disputes_table(found, top))
+        if output is not None:
+            write_disputes(found, output)
+        if html is not None:
+            html.write_text(disputes_html(found), encoding="utf-8")
+        what = f"{counted(len(found), 'dispute')} in {counted(len(stories), 'story', 'stories')}"
     err.print(
         f"{len(done_hashes)} articles ({added} new, {stored_before} already in the store), "
-        f"{len(claim_store.claims)} claims in the store, {len(flags)} flags"
+        f"{len(claim_store.claims)} claims in the store, {what}"
         + (f"; {len(problems)} inputs skipped" if problems else ""),
         highlight=False,
     )
     claim_store.close()
     if problems:
         raise typer.Exit(1)
-
 
 
 class SourceKind(str, Enum):
@@ -896,6 +973,9 @@ def _flag_rows(path: Path) -> tuple[list[dict], list[str]]:
         except (UnicodeDecodeError, json.JSONDecodeError):
             problems.append(f"{path}:{number}: not a JSON object")
             continue
+        if isinstance(row, dict) and {"proposition", "contradicts"} <= set(row):
+            fail(f"{path} holds disputes (detector flag's default output); detector sources reads flagged pairs: "
+                 "write them with detector flag --pairs --all --output FILE")
         if not isinstance(row, dict) or not required <= set(row):
             problems.append(f"{path}:{number}: a flag needs {', '.join(sorted(required))}")
         elif row["label"] not in LABELS:

@@ -82,14 +82,17 @@ class CandidateIndex:
         self._vectors = np.zeros((0, 0), dtype=np.float32)  # rows beyond len(self) are spare capacity
         self._speakers: list[int] = []
         self._speaker_ids: dict[str, int] = {}
+        self._stories: list[int] = []
+        self._story_ids: dict[str, int] = {}
         self._anchors: list[set[str]] = []
         self._by_anchor: dict[str, list[int]] = defaultdict(list)
 
     def __len__(self) -> int:
         return len(self._speakers)
 
-    def add(self, claims: Sequence[Claim], embeddings: np.ndarray) -> range:
-        """Append claims with their unit-length embeddings; return their indices."""
+    def add(self, claims: Sequence[Claim], embeddings: np.ndarray, story: str = "") -> range:
+        """Append claims with their unit-length embeddings and their article's story; return
+        their indices. Claims are only paired within one story."""
         start, end = len(self), len(self) + len(claims)
         if end > len(self._vectors):  # grow by doubling: appending stays cheap on average
             grown = np.zeros((max(end, 2 * len(self._vectors), 64), embeddings.shape[1]), dtype=np.float32)
@@ -99,6 +102,7 @@ class CandidateIndex:
         self._vectors[start:end] = embeddings
         for index, claim in enumerate(claims, start=start):
             self._speakers.append(self._speaker_ids.setdefault(claim.speaker.lower(), len(self._speaker_ids)))
+            self._stories.append(self._story_ids.setdefault(story, len(self._story_ids)))
             found = anchors(claim.text)
             self._anchors.append(found)
             for anchor in found:
@@ -110,23 +114,25 @@ class CandidateIndex:
         for index in range(size, len(self)):
             for anchor in self._anchors[index]:
                 self._by_anchor[anchor].remove(index)
-        del self._speakers[size:], self._anchors[size:]
+        del self._speakers[size:], self._anchors[size:], self._stories[size:]
 
     def candidates(self, new: Sequence[int]) -> list[Candidate]:
         """Pairs between each claim in ``new`` and every other claim in the index.
 
-        Each unordered pair appears once, with ``first`` the earlier claim. Pairs of claims by
-        the same speaker are skipped unless ``same_speaker``. Ties in similarity go to the
-        earlier claim.
+        Each unordered pair appears once, with ``first`` the earlier claim. Pairs of claims from
+        different stories are skipped, and so are pairs by the same speaker unless
+        ``same_speaker``. Ties in similarity go to the earlier claim.
         """
         if not len(new) or len(self) < 2:
             return []
-        vectors, speakers = self._vectors[:len(self)], np.asarray(self._speakers)
+        vectors, speakers, stories = self._vectors[:len(self)], np.asarray(self._speakers), np.asarray(self._stories)
         seen: set[tuple[int, int]] = set()
         pairs: list[Candidate] = []
         for i in new:
             similarities = vectors @ vectors[i]
-            allowed = np.ones(len(self), dtype=bool) if self.same_speaker else speakers != speakers[i]
+            allowed = stories == stories[i]
+            if not self.same_speaker:
+                allowed &= speakers != speakers[i]
             allowed[i] = False
             ranked = np.flatnonzero(allowed)[np.argsort(-similarities[allowed], kind="stable")]
             nearest = ranked[:self.k]

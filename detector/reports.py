@@ -1,4 +1,5 @@
-"""Reports people read: tables of flags and sources, flag files (JSONL/CSV) and the HTML page.
+"""Reports people read: tables of disputes, stories, flags and sources, their files (JSONL/CSV)
+and the HTML pages.
 
 The HTML report is one self-contained static file (inline CSS, no scripts, no external links).
 Every piece of article text goes through :func:`html.escape`, so markup inside an article, a
@@ -16,9 +17,11 @@ from pathlib import Path
 from rich.table import Table
 
 from detector.claims import Claim
+from detector.disputes import Dispute, DisputeEntry
 from detector.flagging import Flag
 from detector.labels import LABELS
 from detector.reliability import SourceScore
+from detector.stories import Story
 
 FLAG_CSV_COLUMNS = [
     "label", "score", "similarity", "article_a", "speaker_a", "verb_a", "claim_a", "article_b", "speaker_b", "verb_b", "claim_b",
@@ -197,3 +200,134 @@ def sources_section(scores: Sequence[SourceScore], kind: str) -> str:
                      f"reliability {html.escape(_interval(score))} · evidence {score.evidence:.1f} · "
                      f"{len(score.claims)} claims</summary><ul>{claims}</ul></details>")
     return f"<h2>Sources by {html.escape(kind)}</h2>" + "".join(items)
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """ "1 dispute", "2 disputes", "2 stories"."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+DISPUTE_CSV_COLUMNS = ["dispute", "rank", "story", "proposition", "strength", "side", "speaker", "outlet", "article",
+                       "quote", "verb", "probability", "reasons", "hedge_cues"]
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _reason_words(reason: dict) -> str:
+    if reason["kind"] == "negation":
+        return f"negation: {reason['a'] or reason['b']}"
+    return f"{reason['kind']} {reason['relation']}: {reason['a']} / {reason['b']}"
+
+
+def _who(entries: Sequence[DisputeEntry]) -> str:
+    """Rich markup: each distinct speaker once, with the outlet that reported them."""
+    from rich.markup import escape
+
+    speakers = list(dict.fromkeys(
+        escape(e.claim.speaker) + (f" [dim]({escape(e.outlet)})[/]" if e.outlet and e.outlet != e.article else "")
+        for e in entries))
+    return "\n".join(speakers) if speakers else "[dim]–[/]"
+
+
+def disputes_table(disputes: Sequence[Dispute], limit: int = 10) -> Table:
+    """The top ``limit`` disputes as a rich table: the proposition and who stands where."""
+    from rich.markup import escape
+
+    table = Table(title=counted(len(disputes), "dispute") + (f" (top {limit} shown)" if len(disputes) > limit else ""),
+                  show_lines=True, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("proposition", ratio=3)
+    table.add_column("asserts / confirms", ratio=2)
+    table.add_column("[red]contradicts[/]", ratio=2)
+    table.add_column("[yellow]hedges[/]", ratio=2)
+    table.add_column("strength", justify="right")
+    for rank, dispute in enumerate(disputes[:limit], start=1):
+        proposition = dispute.proposition if len(dispute.proposition) <= 200 else dispute.proposition[:197] + "…"
+        table.add_row(str(rank), escape(proposition), _who(dispute.side("asserts") + dispute.side("confirms")),
+                      _who(dispute.side("contradicts")), _who(dispute.side("hedges")),
+                      f"{dispute.strength:.2f}")
+    return table
+
+
+def stories_table(stories: Sequence[Story], titles: dict[str, str]) -> Table:
+    """The stories found: which articles tell which event, and the names they share."""
+    from rich.markup import escape
+
+    table = Table(title=counted(len(stories), "story", "stories"), header_style="bold")
+    table.add_column("story")
+    table.add_column("articles", justify="right")
+    table.add_column("names", ratio=2)
+    table.add_column("articles (first 4)", ratio=3)
+    for story in stories:
+        names = [titles.get(key, key[:12]) for key in story.articles]
+        table.add_row(story.id, str(len(story.articles)), escape(story.label()),
+                      escape(", ".join(names[:4]) + (" …" if len(names) > 4 else "")))
+    return table
+
+
+def write_disputes(disputes: Sequence[Dispute], path: Path) -> None:
+    """Disputes as JSONL (one dispute per line, the schema in the README) or, for a ``.csv``
+    path, one row per claim in a dispute."""
+    if path.suffix.lower() == ".csv":
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=DISPUTE_CSV_COLUMNS)
+            writer.writeheader()
+            for rank, dispute in enumerate(disputes, start=1):
+                for entry in dispute.entries:
+                    writer.writerow({
+                        "dispute": dispute.id, "rank": rank, "story": dispute.story,
+                        "proposition": _spreadsheet_safe(dispute.proposition), "strength": round(dispute.strength, 4),
+                        "side": entry.side, "speaker": _spreadsheet_safe(entry.claim.speaker),
+                        "outlet": _spreadsheet_safe(entry.outlet), "article": _spreadsheet_safe(entry.article),
+                        "quote": _spreadsheet_safe(entry.claim.text), "verb": entry.claim.verb,
+                        "probability": round(entry.probability, 4),
+                        "reasons": _spreadsheet_safe("; ".join(_reason_words(r) for r in entry.reasons)),
+                        "hedge_cues": _spreadsheet_safe("; ".join(c.text for c in entry.claim.hedge_cues)),
+                    })
+        return
+    with path.open("w", encoding="utf-8") as handle:
+        for dispute in disputes:
+            handle.write(json.dumps(dispute.to_dict(), ensure_ascii=False) + "\n")
+
+
+def _entry_html(entry: DisputeEntry) -> str:
+    reasons = "".join(f"<li>{html.escape(_reason_words(r))}</li>" for r in entry.reasons)
+    verb = f" · {html.escape(entry.claim.verb)}" if entry.claim.verb else ""
+    return (f'<div class="claim"><div class="who">{html.escape(entry.claim.speaker)}</div>'
+            f'<div class="meta">{html.escape(entry.outlet)} · {html.escape(entry.article)}{verb} · '
+            f"p {entry.probability:.2f}</div><p>{_highlighted(entry.claim)}</p>"
+            + (f'<ul class="meta">{reasons}</ul>' if reasons else "") + "</div>")
+
+
+def disputes_html(disputes: Sequence[Dispute], title: str = "detector: disputes", extra_sections: str = "") -> str:
+    """Disputes as a self-contained HTML page: one card each, the sides side by side."""
+    cards = []
+    for rank, dispute in enumerate(disputes, start=1):
+        columns = []
+        for heading, sides, css in (("asserts / confirms", ("asserts", "confirms"), "entailment"),
+                                    ("contradicts", ("contradicts",), "contradiction"), ("hedges", ("hedges",), "hedge")):
+            entries = [e for side in sides for e in dispute.side(side)]
+            inner = "".join(_entry_html(e) for e in entries) or '<p class="meta">nobody</p>'
+            columns.append(f'<div><span class="badge {css}">{heading} ({len(entries)})</span>{inner}</div>')
+        cards.append(f'<section class="dispute" id="dispute{rank}"><h3>#{rank} · {html.escape(dispute.proposition)}</h3>'
+                     f'<p class="meta">strength {dispute.strength:.2f} · story {html.escape(dispute.story)} · '
+                     f'id {html.escape(dispute.id)}</p><div class="sides">{"".join(columns)}</div></section>')
+    body = "\n".join(cards) or "<p>No disputes were found.</p>"
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>{html.escape(title)}</title><style>{_STYLE}{_DISPUTE_STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p class=\"summary\">{counted(len(disputes), 'dispute')}, strongest first: what is "
+        "claimed, who asserts it, who contradicts it and who only hedges; hedge cues are highlighted.</p>"
+        f"{body}{extra_sections}</body></html>\n"
+    )
+
+
+_DISPUTE_STYLE = """
+.dispute { border-top: 1px solid #ddd; padding: 1rem 0; } .dispute h3 { font-size: 1.05rem; margin: 0 0 .3rem; }
+.sides { display: grid; grid-template-columns: repeat(3, 1fr); gap: .75rem; }
+.sides .claim { margin-top: .5rem; } .sides ul { margin: .3rem 0 0; padding-left: 1.1rem; }
+"""

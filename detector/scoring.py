@@ -186,6 +186,7 @@ class NLIScorer:
 
         self.device = resolve_device(device)
         self.model_name, source = self._locate(model)
+        self.model_source = source  # a local folder, or a hub id
         offline = not Path(source).is_dir() and not hub_reachable()
         try:
             self.cross_encoder = CrossEncoder(

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from detector.articles import Article
 from detector.cli import app
-from detector.flagging import Flagger
+from detector.flagging import Flagger, FlagPolicy
 from detector.pairing import load_embedder
 from detector.reports import html_report
 from detector.scoring import NLIScorer
@@ -45,6 +45,9 @@ ARTICLES = [
     "An analyst at Northbank, Eva Lind, said the company may have overstated its profits. "
     "The shares closed higher.",
 ]
+
+
+EVERY = FlagPolicy(min_score=0.0, min_shared=0, min_related=0.0)
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +105,7 @@ def test_html_escapes_article_text(flagger_parts):
     flagger = Flagger(*flagger_parts, ClaimStore(), min_similarity=-1)
     flagger.add(Article("evil", "Police said <script>document.title='pwned'</script> nobody was hurt. "
                                 "Doctors said <b>three</b> people were hurt."))
-    page = html_report(flagger.flags(labels=("contradiction", "hedge", "entailment", "neutral")))
+    page = html_report(flagger.flags(labels=("contradiction", "hedge", "entailment", "neutral"), policy=EVERY))
     assert "<script>document" not in page and "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in page
     assert "<b>three</b>" not in page
 
@@ -122,7 +125,7 @@ def write_articles(folder: Path) -> Path:
 def store_content(path: Path):
     db = sqlite3.connect(path)
     content = {table: sorted(db.execute(f"SELECT * FROM {table}").fetchall())
-               for table in ("articles", "claims", "relations", "meta")}
+               for table in ("articles", "claims", "relations", "meta", "stories", "disputes")}
     db.close()
     return content
 
@@ -159,9 +162,11 @@ def test_resume_after_kill_gives_the_same_store_and_output(tmp_path, shipped_mod
     assert resumed.returncode == 0, resumed.stderr
     assert store_content(killed_db) == store_content(tmp_path / "clean.db")
     assert (tmp_path / "killed.jsonl").read_text() == (tmp_path / "clean.jsonl").read_text()
-    flags = [json.loads(line) for line in (tmp_path / "clean.jsonl").read_text().splitlines()]
-    assert flags and set(flags[0]) == {"article_a", "article_b", "claim_a", "claim_b", "label", "probs", "score", "similarity"}
-    assert {"text", "speaker", "verb", "proposition", "hedge_cues"} <= set(flags[0]["claim_a"])
+    disputes = [json.loads(line) for line in (tmp_path / "clean.jsonl").read_text().splitlines()]
+    assert disputes and set(disputes[0]) == {"id", "story", "proposition", "strength", "sources", "asserts", "confirms",
+                                             "contradicts", "hedges"}
+    entry = (disputes[0]["contradicts"] or disputes[0]["hedges"])[0]
+    assert {"speaker", "outlet", "article", "quote", "probability", "reasons", "hedge_cues"} <= set(entry)
 
 
 def test_bad_inputs_are_reported_and_the_batch_completes(tmp_path, shipped_model):
@@ -183,7 +188,7 @@ def test_bad_inputs_are_reported_and_the_batch_completes(tmp_path, shipped_model
                      "e_huge.txt: larger than", "f_nosentences.txt: no sentences found", "g_feed.jsonl:2: malformed JSON"):
         assert expected in errors
     assert "2 articles (2 new" in errors
-    assert (tmp_path / "f.csv").read_text(encoding="utf-8").startswith("label,score,similarity,article_a,speaker_a")
+    assert (tmp_path / "f.csv").read_text(encoding="utf-8").startswith("dispute,rank,story,proposition,strength,side")
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (apt-get install chromium)")
@@ -193,8 +198,12 @@ def test_report_renders_in_a_headless_browser(tmp_path, shipped_model):
         "Interior Minister Karel Vos said the army controls Medra. <script>document.title='pwned';"
         "document.body.innerHTML=''</script> Rebel spokesman Ilan Duro denied that the army controls Medra.",
         encoding="utf-8")
-    report = tmp_path / "report.html"
-    result = run_cli("flag", folder, "--html", report, "--model", shipped_model, "--device", "cpu", "--top", "0")
+    report, disputes_page = tmp_path / "report.html", tmp_path / "disputes.html"
+    result = run_cli("flag", folder, "--html", report, "--model", shipped_model, "--device", "cpu", "--top", "0",
+                     "--pairs", "--no-gate", "--min-shared", "0", "--min-score", "0.5")
+    assert result.returncode == 0, result.stderr
+    result = run_cli("flag", folder, "--html", disputes_page, "--model", shipped_model, "--device", "cpu", "--top",
+                     "0", "--no-gate", "--min-shared", "0", "--min-score", "0.5")
     assert result.returncode == 0, result.stderr
     browser = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -203,6 +212,9 @@ def test_report_renders_in_a_headless_browser(tmp_path, shipped_model):
     assert "<title>detector: flagged claims</title>" in dom  # the script did not run
     assert "&lt;script&gt;document.title='pwned'" in dom  # it is shown as text
     assert dom.count('class="flag"') >= 3
+    dom = subprocess.run([*browser, "--dump-dom", disputes_page.as_uri()], capture_output=True, text=True,
+                         timeout=120).stdout
+    assert "<title>detector: disputes</title>" in dom and dom.count('class="dispute"') >= 1
     shot = tmp_path / "report.png"
     subprocess.run([*browser, f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri()],
                    capture_output=True, timeout=120)
@@ -211,3 +223,35 @@ def test_report_renders_in_a_headless_browser(tmp_path, shipped_model):
     assert (pixels.sum(axis=2) < 600).mean() > 0.02  # text and boxes drawn, not a blank page
     red_badge = (pixels[..., 0] > 230) & (pixels[..., 1] < 235) & (pixels[..., 1] > 200) & (pixels[..., 2] < 235)
     assert red_badge.sum() > 200  # the contradiction badge's pink
+
+
+MEDRA = [
+    Article("medra-1", "Interior Minister Karel Vos said on Monday that the army had taken full control of the port "
+            "of Medra. Rebel spokesman Ilan Duro denied that government troops controlled the port of Medra. "
+            "The port of Medra handles most of the region's grain exports.", outlet="Coast Wire",
+            published="2026-03-02"),
+    Article("medra-2", "Rebel fighters still hold the grain terminal at the port of Medra, a rebel commander, "
+            "Ravi Osk, said on Tuesday. Observers from the regional mission said they could not confirm that the "
+            "army controlled the port of Medra.", outlet="Valley Post", published="2026-03-03"),
+]
+
+
+def test_disputes_grow_with_new_articles_as_in_one_run(tmp_path, flagger_parts):
+    incremental = ClaimStore(tmp_path / "incremental.db")
+    Flagger(*flagger_parts, incremental).add(MEDRA[0])
+    before = {d.id: d for d in Flagger(*flagger_parts, incremental).disputes(policy=EVERY)}
+    second = Flagger(*flagger_parts, ClaimStore(tmp_path / "incremental.db"))  # reopened, as a later run would
+    assert second.add(MEDRA[1]).story == second.stories.story_of[MEDRA[0].content_hash]  # the same story
+    after = second.disputes(policy=EVERY)
+
+    single = Flagger(*flagger_parts, ClaimStore())
+    for article in MEDRA:
+        single.add(article)
+    assert [d.to_dict() for d in after] == [d.to_dict() for d in single.disputes(policy=EVERY)]
+    assert before, "the first article holds a dispute"
+    for dispute in after:  # a dispute the new article extends keeps its id and its earlier claims
+        if dispute.id in before:
+            assert {e.claim.id for e in before[dispute.id].entries} <= {e.claim.id for e in dispute.entries}
+    claim_ids = [e.claim.id for d in after for e in d.entries]
+    assert len(claim_ids) == len(set(claim_ids))  # no claim in two disputes: no duplicates
+    assert [row["id"] for row in second.store.disputes()] == [d.id for d in after]

@@ -93,3 +93,10 @@ def test_flag_file_with_bad_lines_and_an_unrelated_source(tmp_path):
 def test_refusals(args, message):
     result = run("sources", *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_a_disputes_file_is_refused_with_the_command_that_writes_flags(tmp_path):
+    disputes = tmp_path / "disputes.jsonl"
+    disputes.write_text(json.dumps({"id": "x", "proposition": "p", "asserts": [], "contradicts": []}) + "\n")
+    result = CliRunner().invoke(app, ["sources", "--flags", str(disputes)])
+    assert result.exit_code == 2 and "detector flag --pairs" in result.stderr
