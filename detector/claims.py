@@ -96,6 +96,12 @@ class Claim:
     quoted: bool = False
     narration: bool = False
     hedge_cues: list[HedgeCue] = field(default_factory=list)
+    uncertain: bool | None = None  # whether it reads as uncertain, once judged (cues or hedge classifier)
+
+    @property
+    def reads_uncertain(self) -> bool:
+        """The judged verdict, else whether it holds a hedge cue."""
+        return bool(self.hedge_cues) if self.uncertain is None else self.uncertain
 
     @property
     def scored_text(self) -> str:
@@ -113,7 +119,7 @@ class Claim:
         return {
             "id": self.id, "article_id": self.article_id, "index": self.index, "text": self.text,
             "speaker": self.speaker, "verb": self.verb, "proposition": self.proposition, "stance": self.stance,
-            "quoted": self.quoted, "narration": self.narration,
+            "quoted": self.quoted, "narration": self.narration, "uncertain": self.uncertain,
             "hedge_cues": [{"text": c.text, "start": c.start, "end": c.end} for c in self.hedge_cues],
         }
 

@@ -809,7 +809,8 @@ def flag(
         with err.status("loading embedding model and relatedness gate…"):
             embedder = load_embedder(device=scorer.device)
             relatedness = RelatednessScorer(device=scorer.device) if gate else None
-        claim_store.check_models(scorer.model_name, "all-MiniLM-L6-v2")
+        claim_store.check_models(scorer.model_name, "all-MiniLM-L6-v2",
+                                 relatedness.model_name if relatedness else "none")
     except (StoreError, FileNotFoundError) as error:
         fail(str(error))
     flagger = Flagger(scorer, embedder, claim_store, k, min_similarity, max_shared, same_speaker, batch_size,
@@ -923,7 +924,7 @@ def sources(
     kinds = ["speaker", "outlet"] if by == SourceKind.both else [by.value]
     flag_list = []
     if store is not None:
-        from detector.flagging import stored_flags
+        from detector.flagging import FlagPolicy, stored_flags
         from detector.store import ClaimStore, StoreError
 
         if not store.is_file():
@@ -933,7 +934,8 @@ def sources(
         except StoreError as error:
             fail(str(error))
         graphs = {kind: graph_from_store(claim_store, kind) for kind in kinds}
-        flag_list = stored_flags(claim_store)
+        # The page lists every stored contradiction and hedge, as the graph scores all of them.
+        flag_list = stored_flags(claim_store, policy=FlagPolicy(min_score=0.0, min_shared=0, min_related=0.0))
     else:
         if not flags.is_file():
             fail(f"flag file not found: {flags}")

@@ -152,7 +152,7 @@ def _gather(
     """The sides of the claims around an anchor: its direct neighbours, then one more step from
     each firm neighbour (who supports the denial, who contradicts a confirmation), most
     confident relations first."""
-    side, reached_by = {anchor: "for"}, {anchor: max(r.probability for r in edges[anchor])}
+    side, reached_by = {anchor: "for"}, {}
     for hops in (1, 2):
         sources = [anchor] if hops == 1 else [c for c in side if c != anchor and side[c] != "hedge"]
         steps = sorted(((r.probability, source, _other(r, source), r) for source in sources for r in edges[source]),
@@ -163,6 +163,8 @@ def _gather(
             new_side = _spread(side[source], source, relation)
             if new_side is not None:
                 side[target], reached_by[target] = new_side, probability
+    # The anchor's own weight: its most confident relation inside this dispute.
+    reached_by[anchor] = max(r.probability for r in edges[anchor] if _other(r, anchor) in side)
     return side, reached_by
 
 

@@ -16,7 +16,7 @@ read as pair flags (:meth:`Flagger.flags`) or grouped into disputes (:meth:`Flag
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +37,10 @@ ALL_LABELS = (*FLAG_LABELS, ENTAILMENT)  # what --all shows
 
 
 POLICY_FILE = "flag_policy.json"
-RELATED_FLOOR = 0.1
-"""Candidate pairs the relatedness gate scores below this are not sent to the NLI model at all
-(nor stored): no policy on the grid of ``eval.flag_articles`` would show them."""
+RELATED_FLOOR = 0.5
+"""Candidate pairs the relatedness gate finds less likely than not to bear on one proposition are
+not sent to the NLI model at all (nor stored): no policy on the grid of ``eval.flag_articles``
+would show them, and they are most of the candidates."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,6 @@ class ArticleOutcome:
     story: str = ""
     already_stored: bool = False
     problem: str = ""
-    new_flags: list[str] = field(default_factory=list)  # labels of the flags it added
 
 
 class Flagger:
@@ -147,9 +147,9 @@ class Flagger:
     ):
         self.scorer, self.embedder, self.store, self.batch_size = scorer, embedder, store, batch_size
         self.relatedness = relatedness
+        self.policy = FlagPolicy.for_model(scorer.model_source)  # what flags() and disputes() show by default
         self.index = CandidateIndex(k, min_similarity, max_shared, same_speaker)
         self.stories = stories or StoryIndex()
-        self._uncertain: dict[str, bool] = {}
         self._load_store()
 
     def _load_store(self) -> None:
@@ -180,14 +180,29 @@ class Flagger:
             outcome.problem = "no sentences found"
             return outcome
         embeddings = embed_claims(self.embedder, claims)
-        story = self.stories.add(article_profile(content_hash, claims, embeddings, article.published))
+        self._judge_uncertainty(claims)  # stored with each claim, so that a reopened store reads the same
         stored = len(self.index)
-        candidates = self.index.candidates(self.index.add(claims, embeddings, story.id))
+        try:
+            story = self.stories.add(article_profile(content_hash, claims, embeddings, article.published))
+            relations = self._score(claims, embeddings, story.id, stored, on_pairs)
+            self.store.add_article(article, claims, embeddings, relations, story.id)
+        except BaseException:
+            self.index.truncate(stored)  # the indexes hold what the store holds
+            self.stories.discard(content_hash)
+            raise
+        outcome.claims, outcome.pairs_scored, outcome.story = len(claims), len(relations), story.id
+        return outcome
+
+    def _score(
+        self, claims: list[Claim], embeddings, story: str, stored: int, on_pairs: Callable[[int], None] | None,
+    ) -> list[Relation]:
+        """The relations of a new article's claims with the claims of its story: candidates, the
+        relatedness gate, then the NLI model in both directions on the pairs the gate lets by."""
+        candidates = self.index.candidates(self.index.add(claims, embeddings, story))
 
         def claim_at(index: int) -> Claim:
             return self.store.claims[index] if index < stored else claims[index - stored]
 
-        self._judge_uncertainty([claim_at(i) for c in candidates for i in (c.first, c.second)])
         oriented = [self._orient(claim_at(c.first), claim_at(c.second)) for c in candidates]
         texts = [(a.scored_text, b.scored_text) for a, b in oriented]
         related: list[float | None] = [None] * len(texts)
@@ -196,54 +211,56 @@ class Flagger:
         scored = [i for i, p in enumerate(related) if p is None or p >= RELATED_FLOOR]
         scores = self.scorer.predict([texts[i] for i in scored], batch_size=self.batch_size,
                                      both_directions=True, on_batch=on_pairs) if scored else []
-        relations = [
+        return [
             Relation(oriented[i][0].id, oriented[i][1].id, score.label, score.probs, score.probs[score.label],
                      candidates[i].similarity, related[i])
             for i, score in zip(scored, scores)
         ]
-        try:
-            self.store.add_article(article, claims, embeddings, relations, story.id)
-        except BaseException:
-            self.index.truncate(stored)  # the indexes hold what the store holds
-            self.stories.discard(content_hash)
-            raise
-        outcome.claims, outcome.pairs_scored, outcome.story = len(claims), len(relations), story.id
-        outcome.new_flags = [r.label for r in relations if r.label in FLAG_LABELS]
-        return outcome
 
     def _judge_uncertainty(self, claims: Sequence[Claim]) -> None:
-        """Whether each claim reads as uncertain: a hedge cue, or the scorer's hedge classifier."""
-        unjudged = list({c.id: c for c in claims if c.id not in self._uncertain}.values())
+        """Set whether each claim reads as uncertain: a hedge cue, or the scorer's hedge classifier."""
         classifier = self.scorer.hedge_classifier
-        verdicts = classifier.predict([c.text for c in unjudged]) if classifier and unjudged else [False] * len(unjudged)
-        for claim, verdict in zip(unjudged, verdicts):
-            self._uncertain[claim.id] = bool(claim.hedge_cues) or bool(verdict)
+        verdicts = classifier.predict([c.text for c in claims]) if classifier and claims else [False] * len(claims)
+        for claim, verdict in zip(claims, verdicts):
+            claim.uncertain = bool(claim.hedge_cues) or bool(verdict)
 
     def _orient(self, first: Claim, second: Claim) -> tuple[Claim, Claim]:
         """Claim A is the firm one, so that a hedge reads "B hedges A"; else reading order."""
-        if self._uncertain[first.id] and not self._uncertain[second.id]:
+        if first.reads_uncertain and not second.reads_uncertain:
             return second, first
         return first, second
 
     def flags(
         self, article_hashes: Sequence[str] | None = None, labels: Sequence[str] = FLAG_LABELS,
-        policy: FlagPolicy = FlagPolicy(),
+        policy: FlagPolicy | None = None,
     ) -> list[Flag]:
-        """Kept flags touching the given articles, central ones first (see :meth:`ClaimStore.relations`)."""
-        return stored_flags(self.store, article_hashes, labels, policy)
+        """Flags touching the given articles that ``policy`` (default: the model's) keeps, central
+        ones first (see :meth:`ClaimStore.relations`)."""
+        return stored_flags(self.store, article_hashes, labels, policy or self.policy)
 
-    def disputes(self, article_hashes: Sequence[str] | None = None, policy: FlagPolicy = FlagPolicy()) -> list[Dispute]:
-        """Disputes with a claim from the given articles (all when None), strongest first; the
-        store's disputes are brought up to date on the way."""
-        return stored_disputes(self.store, article_hashes, policy, self._is_uncertain)
+    def disputes(self, article_hashes: Sequence[str] | None = None, policy: FlagPolicy | None = None) -> list[Dispute]:
+        """Disputes with a claim from the given articles (all when None) under ``policy`` (default:
+        the model's), strongest first; the store's disputes are brought up to date on the way."""
+        return stored_disputes(self.store, article_hashes, policy or self.policy)
 
     def stories_of(self, article_hashes: Sequence[str]) -> list[Story]:
         """The stories of the given articles, in order of first appearance."""
         ids = dict.fromkeys(self.stories.story_of[h] for h in article_hashes)
         return [self.stories.stories[story_id] for story_id in ids]
 
-    def _is_uncertain(self, claim: Claim) -> bool:
-        return self._uncertain.get(claim.id, bool(claim.hedge_cues))
+
+def kept_relations(
+    store: ClaimStore, labels: Sequence[str], article_hashes: Sequence[str] | None, policy: FlagPolicy,
+) -> Iterator[tuple[Relation, Claim, Claim]]:
+    """Stored relations ``policy`` keeps, with their claims, central ones first. Relations between
+    articles of different stories (scored in a store from before stories were kept) are left out."""
+    for relation in store.relations(labels, article_hashes):
+        claim_a, claim_b = store.claim(relation.claim_a), store.claim(relation.claim_b)
+        story_a = store.stories.get(store.article_hashes[claim_a.id])
+        story_b = store.stories.get(store.article_hashes[claim_b.id])
+        if story_a != story_b or not policy.keeps(relation, claim_a, claim_b):
+            continue
+        yield relation, claim_a, claim_b
 
 
 def stored_flags(
@@ -251,35 +268,28 @@ def stored_flags(
     policy: FlagPolicy = FlagPolicy(),
 ) -> list[Flag]:
     """The flags in a store that ``policy`` keeps (no model needed), central ones first."""
-    found = []
-    for relation in store.relations(labels, article_hashes):
-        claim_a, claim_b = store.claim(relation.claim_a), store.claim(relation.claim_b)
-        if not policy.keeps(relation, claim_a, claim_b):
-            continue
-        found.append(Flag(store.article_ids[claim_a.id], store.article_ids[claim_b.id], claim_a, claim_b,
-                          relation.label, relation.probs, round(relation.score, 4), round(relation.similarity, 4),
-                          pair_reasons(claim_a.scored_text, claim_b.scored_text),
-                          None if relation.related is None else round(relation.related, 4)))
-    return found
+    return [
+        Flag(store.article_ids[claim_a.id], store.article_ids[claim_b.id], claim_a, claim_b, relation.label,
+             relation.probs, round(relation.score, 4), round(relation.similarity, 4),
+             pair_reasons(claim_a.scored_text, claim_b.scored_text),
+             None if relation.related is None else round(relation.related, 4))
+        for relation, claim_a, claim_b in kept_relations(store, labels, article_hashes, policy)
+    ]
 
 
 def stored_disputes(
     store: ClaimStore, article_hashes: Sequence[str] | None = None, policy: FlagPolicy = FlagPolicy(),
-    uncertain: Callable[[Claim], bool] = lambda claim: bool(claim.hedge_cues),
 ) -> list[Dispute]:
     """The disputes in a store under ``policy`` (no model needed), strongest first.
 
     All disputes are regrouped from the kept relations and written back to the store, so that it
     holds the disputes of everything read so far; those touching ``article_hashes`` are returned.
     """
-    kept = [
-        ScoredRelation(r.claim_a, r.claim_b, r.label, r.score)
-        for r in store.relations(ALL_LABELS)
-        if policy.keeps(r, store.claim(r.claim_a), store.claim(r.claim_b))
-    ]
+    kept = [ScoredRelation(r.claim_a, r.claim_b, r.label, r.score)
+            for r, _, _ in kept_relations(store, ALL_LABELS, None, policy)]
     claims = {claim.id: claim for claim in store.claims}
     order = {claim.id: position for position, claim in enumerate(store.claims)}
-    disputes = group_disputes(claims, kept, store.article_ids, store.outlets, uncertain, order)
+    disputes = group_disputes(claims, kept, store.article_ids, store.outlets, lambda c: c.reads_uncertain, order)
     for dispute in disputes:
         dispute.story = store.stories.get(store.article_hashes[dispute.anchor], "")
     store.replace_disputes([dispute.to_dict() for dispute in disputes])

@@ -70,8 +70,8 @@ class RelatednessScorer:
             return np.zeros(0)
         # The gate is symmetric in meaning; scoring both orders and averaging makes it so in fact.
         both = list(pairs) + [(b, a) for a, b in pairs]
-        probs = np.asarray(self.cross_encoder.predict(both, batch_size=batch_size, show_progress_bar=False),
-                           dtype=np.float64).reshape(-1)
+        probs = np.asarray(self.cross_encoder.predict(both, batch_size=batch_size, show_progress_bar=False,
+                                                      activation_fn=torch.nn.Sigmoid()), dtype=np.float64).reshape(-1)
         return (probs[:len(pairs)] + probs[len(pairs):]) / 2
 
 
@@ -172,6 +172,7 @@ def train_relatedness(
     seconds = time.perf_counter() - started
     dev_metrics = {name: round(float(value), 4) for name, value in evaluator(model).items()}
     output.mkdir(parents=True, exist_ok=True)
+    model.activation_fn = torch.nn.Sigmoid()  # plain CrossEncoder.predict gives probabilities too
     model.half()  # fp16 on disk, half the size; cast back to the run's precision on load
     model.save_pretrained(str(output), create_model_card=False)
     shutil.rmtree(checkpoints, ignore_errors=True)

@@ -90,10 +90,11 @@ class ClaimStore:
             self._embeddings.append(np.frombuffer(embedding, dtype=np.float32))
         self.stories: dict[str, str] = dict(self.db.execute("SELECT article_hash, story FROM stories"))
 
-    def check_models(self, scorer: str, embedder: str) -> None:
-        """Refuse to mix relations scored by different models in one store."""
+    def check_models(self, scorer: str, embedder: str, gate: str = "none") -> None:
+        """Refuse to mix relations scored by different models (or with and without the
+        relatedness gate) in one store."""
         stored = dict(self.db.execute("SELECT key, value FROM meta"))
-        wanted = {"scorer": scorer, "embedder": embedder}
+        wanted = {"scorer": scorer, "embedder": embedder, "gate": gate}
         for key, value in wanted.items():
             if key in stored and stored[key] != value:
                 raise StoreError(f"store {self.path} was built with {key} {stored[key]!r}, not {value!r}; use a new store")

@@ -115,7 +115,7 @@ class StoryIndex:
         profile = self.profiles.pop()
         story = self.stories[self.story_of.pop(key)]
         story.articles.remove(key)
-        story.entities.subtract(profile.entities)
+        story.entities -= profile.entities
         if not story.articles:
             del self.stories[story.id]
 

@@ -108,7 +108,7 @@ def main() -> None:
                          "precision": round(len(right) / len(kept), 4) if kept else 0.0,
                          "recall": round(len(right) / len(wanted), 4) if wanted else 0.0}
     across = sum(by_article[f.article_a]["claim"] != by_article[f.article_b]["claim"] for f in flags)
-    report["cross_story_flag_share"] = round(across / len(flags), 4) if flags else 0.0
+    report["cross_claim_flag_share"] = round(across / len(flags), 4) if flags else 0.0
 
     disputes = flagger.disputes(policy=policy)
     pure = total = 0
@@ -135,7 +135,7 @@ def main() -> None:
           f"{report['flags']} flags in {report['seconds']:.0f} s")
     print(f"contradiction: precision {c['precision']:.3f} recall {c['recall']:.3f} ({c['correct']} of {c['flags']} "
           f"flags right, {c['gold_pairs']} gold pairs); hedge: precision {h['precision']:.3f} recall {h['recall']:.3f}")
-    print(f"flags across claims {report['cross_story_flag_share']:.3f}; {report['disputes']} disputes, purity "
+    print(f"flags across claims {report['cross_claim_flag_share']:.3f}; {report['disputes']} disputes, purity "
           f"{report['dispute_purity']:.3f}; wrote {repo_relative(args.output)}")
 
 
