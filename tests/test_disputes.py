@@ -1,8 +1,13 @@
-"""Disputes: grouping scored relations into propositions with sides, ranking, ids, the schema."""
+"""Disputes: grouping scored relations into propositions with sides, ranking, ids, the schema; the
+flag policy and the store's record of the models behind its relations."""
+
+import pytest
 
 from detector.claims import Claim
 from detector.disputes import SIDES, ScoredRelation, group_disputes
+from detector.flagging import FlagPolicy
 from detector.hedges import HedgeCue
+from detector.store import ClaimStore, Relation, StoreError
 
 
 def claim(claim_id: str, speaker: str, text: str, hedged: bool = False, verb: str = "said") -> Claim:
@@ -91,9 +96,6 @@ def test_schema_is_one_json_object_per_dispute():
 
 
 def test_flag_policy_keeps_by_score_relatedness_and_shared_subject(tmp_path):
-    from detector.flagging import FlagPolicy
-    from detector.store import Relation
-
     a, b = CLAIMS["a1"], CLAIMS["a2"]  # share "port" and "medra"
     policy = FlagPolicy(min_score=0.6, min_shared=2, min_related=0.5)
     assert policy.keeps(Relation("a1", "a2", "contradiction", {}, 0.7, 0.5, 0.8), a, b)
@@ -104,3 +106,10 @@ def test_flag_policy_keeps_by_score_relatedness_and_shared_subject(tmp_path):
     policy.save(tmp_path, {"chosen_on": "a test"})
     assert FlagPolicy.for_model(tmp_path) == policy
     assert FlagPolicy.for_model(tmp_path / "no-policy-here") == FlagPolicy()
+
+
+def test_a_store_refuses_relations_scored_with_and_without_the_gate(tmp_path):
+    store = ClaimStore(tmp_path / "claims.db")
+    store.check_models("detector-nli-minilm-l6", "all-MiniLM-L6-v2", "detector-relatedness-minilm-l6")
+    with pytest.raises(StoreError, match="gate"):
+        ClaimStore(tmp_path / "claims.db").check_models("detector-nli-minilm-l6", "all-MiniLM-L6-v2", "none")
