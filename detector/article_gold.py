@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from itertools import combinations
 from pathlib import Path
 
+from detector.claims import Claim
 from detector.labels import CONTRADICTION, HEDGE
 
 
@@ -24,6 +26,17 @@ def holds(claim_text: str, quote: str) -> bool:
     may leave the claim shorter than the gold quote)."""
     quote, claim_text = _normalise(quote), _normalise(claim_text)
     return quote in claim_text or (len(claim_text) >= 20 and claim_text.rstrip('."') in quote)
+
+
+def claims_holding(claims: Sequence[Claim], gold_claim: dict) -> list[Claim]:
+    """The extracted claims of the gold claim's article that are it (see :func:`holds`)."""
+    article = Path(gold_claim["article"]).stem
+    return [claim for claim in claims if claim.article_id == article and holds(claim.text, gold_claim["quote"])]
+
+
+def extracted_claim(claims: Sequence[Claim], gold_claim: dict) -> Claim | None:
+    """The first extracted claim that is the gold claim, if any."""
+    return next(iter(claims_holding(claims, gold_claim)), None)
 
 
 def _name_words(text: str) -> set[str]:

@@ -788,7 +788,7 @@ def flag(
     from dataclasses import replace
 
     from detector.articles import Article, read_articles
-    from detector.flagging import ALL_LABELS, FLAG_LABELS, Flagger, FlagPolicy
+    from detector.flagging import ALL_LABELS, FLAG_LABELS, Flagger
     from detector.pairing import load_embedder
     from detector.relatedness import RelatednessScorer
     from detector.reports import (counted, disputes_html, disputes_table, flags_table, html_report, stories_table,
@@ -801,9 +801,6 @@ def flag(
     if output is not None and output.suffix.lower() not in (".jsonl", ".csv"):
         fail(f"--output must end in .jsonl or .csv, not {output.name}")
     scorer = _load_scorer(model, device, None, Speed(backend, precision, threads))
-    policy = FlagPolicy.for_model(scorer.model_source)
-    policy = replace(policy, **{name: value for name, value in (
-        ("min_score", min_score), ("min_related", min_related), ("min_shared", min_shared)) if value is not None})
     try:
         claim_store = ClaimStore(store if store is not None else ":memory:")
         with err.status("loading embedding model and relatedness gate…"):
@@ -815,6 +812,8 @@ def flag(
         fail(str(error))
     flagger = Flagger(scorer, embedder, claim_store, k, min_similarity, max_shared, same_speaker, batch_size,
                       relatedness=relatedness)
+    flagger.policy = replace(flagger.policy, **{name: value for name, value in (  # the model's, with the options
+        ("min_score", min_score), ("min_related", min_related), ("min_shared", min_shared)) if value is not None})
 
     items = list(read_articles(inputs, max_bytes=max_bytes, outlet=outlet))
     articles = [item for item in items if isinstance(item, Article)]
@@ -838,7 +837,7 @@ def flag(
         err.print(f"[yellow]skipped:[/] {escape(str(problem))}", highlight=False)
 
     if pairs:
-        found = flagger.flags(done_hashes, ALL_LABELS if show_all else FLAG_LABELS, policy) if done_hashes else []
+        found = flagger.flags(done_hashes, ALL_LABELS if show_all else FLAG_LABELS) if done_hashes else []
         if top:
             out.print(flags_table(found, top))
         if output is not None:
@@ -847,7 +846,7 @@ def flag(
             html.write_text(html_report(found), encoding="utf-8")
         what = counted(len(found), "flagged pair")
     else:
-        found = flagger.disputes(done_hashes, policy) if done_hashes else []
+        found = flagger.disputes(done_hashes) if done_hashes else []
         stories = flagger.stories_of(done_hashes)
         if top:
             if len(done_hashes) > 1:
@@ -935,7 +934,7 @@ def sources(
             fail(str(error))
         graphs = {kind: graph_from_store(claim_store, kind) for kind in kinds}
         # The page lists every stored contradiction and hedge, as the graph scores all of them.
-        flag_list = stored_flags(claim_store, policy=FlagPolicy(min_score=0.0, min_shared=0, min_related=0.0))
+        flag_list = stored_flags(claim_store, policy=FlagPolicy.every())
     else:
         if not flags.is_file():
             fail(f"flag file not found: {flags}")

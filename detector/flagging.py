@@ -67,6 +67,11 @@ class FlagPolicy:
         return not self.min_shared or len(shared_subject(claim_a.scored_text, claim_b.scored_text)) >= self.min_shared
 
     @classmethod
+    def every(cls) -> FlagPolicy:
+        """The policy that shows every stored relation of the labels asked for."""
+        return cls(min_score=0.0, min_shared=0, min_related=0.0)
+
+    @classmethod
     def for_model(cls, model_source: str | Path) -> FlagPolicy:
         """The policy saved with a model folder, else the defaults."""
         path = Path(model_source) / POLICY_FILE

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from detector.article_gold import holds, read_gold, read_index
+from detector.article_gold import claims_holding, read_gold, read_index
 from detector.articles import Article, read_articles
 from detector.claims import Claim, extract_claims
 from detector.labels import NEUTRAL
@@ -94,10 +94,8 @@ def article_examples(folder: Path, split: str, embedder, k: int = 10, max_shared
         owner = {}
         for dispute in (d for d in gold if d["event"] == event):
             for gold_claim in dispute["claims"]:
-                stem = Path(gold_claim["article"]).stem
-                for claim in claims:
-                    if claim.article_id == stem and holds(claim.text, gold_claim["quote"]):
-                        owner.setdefault(claim.id, dispute["dispute"])
+                for claim in claims_holding(claims, gold_claim):
+                    owner.setdefault(claim.id, dispute["dispute"])
         candidates = CandidateIndex(k, 0.3, max_shared)
         pairs = {(c.first, c.second) for c in candidates.candidates(candidates.add(claims, embed_claims(embedder, claims)))}
         by_dispute: dict[str, list[int]] = {}

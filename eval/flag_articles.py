@@ -38,7 +38,7 @@ from detector.flagging import FLAG_LABELS, Flag, Flagger, FlagPolicy, stored_fla
 from detector.pairing import load_embedder
 from detector.relatedness import RelatednessScorer
 from detector.scoring import NLIScorer
-from detector.article_gold import gold_pairs, holds, read_gold, read_index, same_speaker
+from detector.article_gold import extracted_claim, gold_pairs, holds, read_gold, read_index, same_speaker
 from detector.store import ClaimStore
 from detector.subjects import shared_subject
 from eval import ROOT, repo_relative
@@ -97,28 +97,28 @@ def dispute_scores(disputes, gold: list[dict]) -> dict:
             "purity": round(pure / total, 4) if total else 0.0}
 
 
-def story_scores(flagger: Flagger, events: dict[str, str]) -> dict:
-    """Pairwise precision/recall of "same story" against the gold events, and the stories found."""
-    keys = list(events)
-    same_gold = {(a, b) for a, b in combinations(keys, 2) if events[a] == events[b]}
-    same_found = {(a, b) for a, b in combinations(keys, 2)
-                  if flagger.stories.story_of[a] == flagger.stories.story_of[b]}
+def same_group_scores(keys: list, gold_group: dict, found_group: dict) -> dict:
+    """Pairwise precision and recall of "in the same group" (the same story) against the gold groups."""
+    same_gold = {(a, b) for a, b in combinations(keys, 2) if gold_group[a] == gold_group[b]}
+    same_found = {(a, b) for a, b in combinations(keys, 2) if found_group[a] == found_group[b]}
     both = len(same_gold & same_found)
-    return {"stories": len(set(flagger.stories.story_of[k] for k in keys)), "events": len(set(events.values())),
-            "story_pair_precision": round(both / len(same_found), 4) if same_found else 1.0,
+    return {"story_pair_precision": round(both / len(same_found), 4) if same_found else 1.0,
             "story_pair_recall": round(both / len(same_gold), 4) if same_gold else 1.0}
 
 
+def story_scores(flagger: Flagger, events: dict[str, str]) -> dict:
+    """The stories found, and how well they match the gold events (:func:`same_group_scores`)."""
+    keys = list(events)
+    return {"stories": len(set(flagger.stories.story_of[k] for k in keys)), "events": len(set(events.values())),
+            **same_group_scores(keys, events, flagger.stories.story_of)}
+
+
 def speaker_agreement(store: ClaimStore, gold: list[dict]) -> dict:
-    claims_by_article: dict[str, list] = {}
-    for claim in store.claims:
-        claims_by_article.setdefault(store.article_ids[claim.id], []).append(claim)
     found = right = 0
     wrong = []
     for dispute in gold:
         for gold_claim in dispute["claims"]:
-            article = Path(gold_claim["article"]).stem
-            match = next((c for c in claims_by_article.get(article, []) if holds(c.text, gold_claim["quote"])), None)
+            match = extracted_claim(store.claims, gold_claim)
             if match is None:
                 continue
             found += 1
@@ -132,7 +132,7 @@ def speaker_agreement(store: ClaimStore, gold: list[dict]) -> dict:
 
 def policy_sweep(store: ClaimStore, gold: list[tuple[dict, dict, str]]) -> list[dict]:
     """Pair precision and recall for every policy on the grid, from one pass over the store."""
-    every = stored_flags(store, None, FLAG_LABELS, FlagPolicy(min_score=0.0, min_shared=0, min_related=0.0))
+    every = stored_flags(store, None, FLAG_LABELS, FlagPolicy.every())
     shared = [len(shared_subject(f.claim_a.scored_text, f.claim_b.scored_text)) for f in every]
     rows = []
     for min_related in RELATED_GRID:

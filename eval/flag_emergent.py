@@ -32,6 +32,7 @@ from detector.relatedness import RelatednessScorer
 from detector.scoring import NLIScorer
 from detector.store import ClaimStore
 from eval import repo_relative
+from eval.flag_articles import same_group_scores
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -118,14 +119,9 @@ def main() -> None:
     report["disputes"] = len(disputes)
     report["dispute_purity"] = round(pure / total, 4) if total else 0.0
 
-    keys = list(by_article)
-    same_claim = {(a, b) for a, b in combinations(keys, 2) if by_article[a]["claim"] == by_article[b]["claim"]}
-    story_of = {key: flagger.stories.story_of[as_article(by_article[key]).content_hash] for key in keys}
-    same_story = {(a, b) for a, b in combinations(keys, 2) if story_of[a] == story_of[b]}
-    both = len(same_claim & same_story)
+    story_of = {key: flagger.stories.story_of[as_article(headline).content_hash] for key, headline in by_article.items()}
     report["stories"] = len(set(story_of.values()))
-    report["story_pair_precision"] = round(both / len(same_story), 4) if same_story else 1.0
-    report["story_pair_recall"] = round(both / len(same_claim), 4) if same_claim else 1.0
+    report.update(same_group_scores(list(by_article), {key: h["claim"] for key, h in by_article.items()}, story_of))
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

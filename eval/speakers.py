@@ -26,7 +26,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from detector.article_gold import holds, read_gold, read_index, same_speaker
+from detector.article_gold import extracted_claim, read_gold, read_index, same_speaker
 from detector.claims import REPORTING_VERBS, extract_claims
 from eval import ROOT, repo_relative
 
@@ -90,7 +90,7 @@ def main() -> None:
 
     rules = []
     for gold_claim in gold:
-        match = next((c for c in claims[gold_claim["article"]] if holds(c.text, gold_claim["quote"])), None)
+        match = extracted_claim(claims[gold_claim["article"]], gold_claim)
         rules.append(match is not None and same_speaker(gold_claim["speaker"], match.speaker, match.narration))
     report = {"split": args.split, "gold_claims": len(gold), "rules": round(sum(rules) / len(gold), 4)}
     if args.spacy_python:

@@ -47,7 +47,7 @@ ARTICLES = [
 ]
 
 
-EVERY = FlagPolicy(min_score=0.0, min_shared=0, min_related=0.0)
+EVERY = FlagPolicy.every()
 
 
 @pytest.fixture(scope="module")
